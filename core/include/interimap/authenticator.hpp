@@ -3,14 +3,13 @@
 // AUTHENTICATE, SASL-IR, base64) and asks the plugin only for the payloads.
 #pragma once
 
+#include <interimap/export.hpp>
+#include <interimap/result.hpp>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
-
-#include <interimap/export.hpp>
-#include <interimap/result.hpp>
 
 namespace interimap {
 

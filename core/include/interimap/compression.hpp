@@ -2,12 +2,11 @@
 // extension; a compression plugin wraps the stream once the server agreed.
 #pragma once
 
-#include <memory>
-#include <string_view>
-
 #include <interimap/export.hpp>
 #include <interimap/result.hpp>
 #include <interimap/stream.hpp>
+#include <memory>
+#include <string_view>
 
 namespace interimap {
 

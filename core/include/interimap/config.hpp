@@ -3,13 +3,12 @@
 // tunnel transport, `username` for an authenticator).
 #pragma once
 
+#include <interimap/export.hpp>
+#include <interimap/result.hpp>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <interimap/export.hpp>
-#include <interimap/result.hpp>
 
 namespace interimap {
 

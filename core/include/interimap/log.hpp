@@ -2,10 +2,9 @@
 // logger the program configured (stderr or `logfile`, with `log-prefix`).
 #pragma once
 
+#include <interimap/export.hpp>
 #include <string>
 #include <string_view>
-
-#include <interimap/export.hpp>
 
 namespace interimap {
 

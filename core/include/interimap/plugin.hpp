@@ -18,10 +18,8 @@
 // middle). Adding a new free inline function or a new header does not bump it.
 #pragma once
 
-#include <cstdint>
-
 #include <boost/dll/alias.hpp>
-
+#include <cstdint>
 #include <interimap/authenticator.hpp>
 #include <interimap/compression.hpp>
 #include <interimap/export.hpp>
@@ -83,6 +81,8 @@ inline constexpr const char* kPluginEntryPoint = "interimap_plugin_descriptor";
 /// plugin's entry point, through Boost.DLL.
 #define INTERIMAP_PLUGIN(descriptor)                                                               \
     namespace {                                                                                    \
-    const ::interimap::PluginDescriptor* interimap_plugin_entry_() { return &(descriptor); }      \
+    const ::interimap::PluginDescriptor* interimap_plugin_entry_() {                               \
+        return &(descriptor);                                                                      \
+    }                                                                                              \
     }                                                                                              \
     BOOST_DLL_ALIAS(interimap_plugin_entry_, interimap_plugin_descriptor)

@@ -32,16 +32,20 @@ enum class ErrorCode {
 struct Error {
     ErrorCode code = ErrorCode::internal;
     std::string message;
+    /// Who the error is about, as a log name ("local", "remote",
+    /// "database"), when its producer knows; empty otherwise.
+    std::string context = {};
 };
 
-inline Error make_error(ErrorCode code, std::string message) {
-    return Error{code, std::move(message)};
+inline Error make_error(ErrorCode code, std::string message, std::string context = {}) {
+    return Error{code, std::move(message), std::move(context)};
 }
 
 /// Tag type to build an error Result: `return Fail(ErrorCode::io, "...")`.
 struct Fail {
     Error error;
-    Fail(ErrorCode code, std::string message) : error{code, std::move(message)} {}
+    Fail(ErrorCode code, std::string message, std::string context = {})
+        : error{code, std::move(message), std::move(context)} {}
     Fail(Error e) : error(std::move(e)) {}
 };
 
@@ -52,9 +56,10 @@ public:
     Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}
     Result(Fail failure) : state_(std::in_place_index<1>, std::move(failure.error)) {}
     template <typename U>
-        requires std::is_constructible_v<T, U&&> && (!std::is_same_v<std::decay_t<U>, Result>) &&
-                 (!std::is_same_v<std::decay_t<U>, Fail>) && (!std::is_same_v<std::decay_t<U>, T>)
-    Result(U&& value) : state_(std::in_place_index<0>, T(std::forward<U>(value))) {}
+    requires std::is_constructible_v<T, U&&> &&
+        (!std::is_same_v<std::decay_t<U>, Result>)&&(!std::is_same_v<std::decay_t<U>, Fail>)&&(
+            !std::is_same_v<std::decay_t<U>, T>)Result(U&& value)
+        : state_(std::in_place_index<0>, T(std::forward<U>(value))) {}
 
     bool has_value() const { return state_.index() == 0; }
     explicit operator bool() const { return has_value(); }
@@ -112,7 +117,9 @@ private:
     bool failed_ = false;
 };
 
-inline Result<void> ok() { return {}; }
+inline Result<void> ok() {
+    return {};
+}
 
 } // namespace interimap
 

@@ -5,21 +5,22 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <interimap/export.hpp>
+#include <interimap/log.hpp>
+#include <interimap/result.hpp>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <interimap/export.hpp>
-#include <interimap/log.hpp>
-#include <interimap/result.hpp>
 
 namespace interimap {
 
 /// Which server a value belongs to.
 enum class Side { local, remote };
 
-inline const char* side_name(Side s) { return s == Side::local ? "local" : "remote"; }
+inline const char* side_name(Side s) {
+    return s == Side::local ? "local" : "remote";
+}
 
 /// Row id of a mailbox in the store.
 using MailboxId = std::int64_t;

@@ -5,12 +5,11 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <interimap/export.hpp>
+#include <interimap/result.hpp>
 #include <memory>
 #include <span>
 #include <string>
-
-#include <interimap/export.hpp>
-#include <interimap/result.hpp>
 
 namespace interimap {
 

@@ -3,14 +3,13 @@
 #pragma once
 
 #include <chrono>
-#include <memory>
-#include <string_view>
-
 #include <interimap/config.hpp>
 #include <interimap/export.hpp>
 #include <interimap/log.hpp>
 #include <interimap/result.hpp>
 #include <interimap/stream.hpp>
+#include <memory>
+#include <string_view>
 
 namespace interimap {
 

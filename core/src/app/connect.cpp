@@ -1,0 +1,69 @@
+#include "app/connect.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace interimap::app {
+
+namespace {
+std::string lower(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return s;
+}
+} // namespace
+
+Result<StreamPtr> open_stream(const ConfigSection& section, const std::string& name, Logger& logger,
+                              plugin::PluginLoader& plugins, bool keepalive) {
+    std::string type = lower(section.get_or("type", "imaps"));
+    ConnectRequest request{section, logger, LogContext{name, {}}, keepalive && type != "tunnel"};
+    auto with_context = [&](Error e) {
+        if (e.context.empty())
+            e.context = name;
+        return Fail(std::move(e));
+    };
+
+    if (type == "tunnel") {
+        auto transport = plugins.make_transport("tunnel");
+        if (!transport)
+            return with_context(std::move(transport).error());
+        auto stream = (*transport)->connect(request, nullptr);
+        if (!stream)
+            return with_context(std::move(stream).error());
+        return stream;
+    }
+    if (type != "imap" && type != "imaps")
+        return with_context(make_error(ErrorCode::config,
+                                       section.where("type") + ": unknown type \"" + type + "\""));
+    auto tcp = plugins.make_transport("tcp");
+    if (!tcp)
+        return with_context(std::move(tcp).error());
+    // Loaded before connecting so that a missing TLS plugin fails before any
+    // traffic (STARTTLS itself is negotiated by the session).
+    TransportPtr tls;
+    auto starttls = section.get_bool("STARTTLS", true);
+    if (!starttls)
+        return with_context(std::move(starttls).error());
+    if (type == "imaps" || *starttls) {
+        auto t = plugins.make_transport("tls");
+        if (!t)
+            return with_context(std::move(t).error());
+        tls = std::move(*t);
+    }
+    auto stream = (*tcp)->connect(request, nullptr);
+    if (!stream)
+        return with_context(std::move(stream).error());
+    if (type == "imaps") {
+        auto secured = tls->connect(request, std::move(*stream));
+        if (!secured)
+            return with_context(std::move(secured).error());
+        return secured;
+    }
+    if (!*starttls)
+        return stream;
+    return with_context(make_error(ErrorCode::config,
+                                   "STARTTLS is not supported yet; set STARTTLS = NO or use "
+                                   "type = imaps"));
+}
+
+} // namespace interimap::app

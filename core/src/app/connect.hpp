@@ -1,0 +1,19 @@
+// Opening the stream to one server from its configuration section: the
+// transport plugin for `type` (tunnel, or tcp with TLS for imaps).
+#pragma once
+
+#include "plugin/loader.hpp"
+
+#include <interimap/config.hpp>
+#include <interimap/log.hpp>
+#include <interimap/result.hpp>
+#include <interimap/stream.hpp>
+
+namespace interimap::app {
+
+/// Loads the plugins this section needs (and only those) and connects.
+/// Blocking; called from one thread per server so both connect at once.
+Result<StreamPtr> open_stream(const ConfigSection& section, const std::string& name, Logger& logger,
+                              plugin::PluginLoader& plugins, bool keepalive);
+
+} // namespace interimap::app

@@ -1,0 +1,36 @@
+// One run of interimap's default command: open the database, connect and log
+// in to both servers at once, list their mailboxes and reconcile the lists.
+#pragma once
+
+#include "plugin/loader.hpp"
+
+#include <filesystem>
+#include <interimap/config.hpp>
+#include <interimap/log.hpp>
+#include <interimap/result.hpp>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace interimap::app {
+
+struct SyncSettings {
+    ConfigSection local;
+    ConfigSection remote;
+    std::filesystem::path database;
+    /// MAILBOX arguments (bypass ignore-mailbox) or list-mailbox patterns.
+    std::vector<std::string> patterns;
+    bool patterns_from_command_line = false;
+    std::string list_select_opts;
+    std::optional<std::string> ignore_mailbox;
+    bool notify = false;
+    bool quiet = false;
+    bool keepalive = false;
+};
+
+/// Runs once. Errors come back with their context (local, remote, database)
+/// for the caller to log; the traffic summary is logged here.
+Result<void> run_sync(const SyncSettings& settings, Logger& logger, plugin::PluginLoader& plugins);
+
+} // namespace interimap::app

@@ -1,0 +1,52 @@
+#include "imap/capabilities.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace interimap::imap {
+
+namespace {
+std::string upper(std::string_view s) {
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    return out;
+}
+} // namespace
+
+void Capabilities::assign(const std::vector<Value>& values) {
+    names_.clear();
+    for (const Value& v : values)
+        if (v.kind == Value::Kind::atom || v.kind == Value::Kind::number)
+            names_.insert(upper(v.text));
+    known_ = true;
+}
+
+void Capabilities::invalidate() {
+    names_.clear();
+    known_ = false;
+}
+
+bool Capabilities::has(std::string_view name) const {
+    return names_.count(upper(name)) > 0;
+}
+
+std::vector<std::string> Capabilities::auth_mechanisms() const {
+    std::vector<std::string> out;
+    for (const std::string& n : names_)
+        if (n.rfind("AUTH=", 0) == 0)
+            out.push_back(n.substr(5));
+    return out;
+}
+
+std::string Capabilities::to_string() const {
+    std::string out;
+    for (const std::string& n : names_) {
+        if (!out.empty())
+            out += ' ';
+        out += n;
+    }
+    return out;
+}
+
+} // namespace interimap::imap

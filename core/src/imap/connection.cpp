@@ -1,0 +1,355 @@
+#include "imap/connection.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <poll.h>
+
+namespace interimap::imap {
+
+struct PendingCommand::State {
+    std::string tag;
+    Command command{""};
+    CommandOptions options;
+    std::vector<CommandSegment> segments;
+    std::optional<Result<Completion>> result;
+    std::coroutine_handle<> waiter;
+    async::EventLoop* loop = nullptr;
+};
+
+bool PendingCommand::await_ready() const noexcept {
+    return state_->result.has_value();
+}
+
+void PendingCommand::await_suspend(std::coroutine_handle<> h) noexcept {
+    state_->waiter = h;
+}
+
+Result<Completion> PendingCommand::await_resume() {
+    return std::move(*state_->result);
+}
+
+namespace {
+
+std::string kibi(std::uint64_t n) {
+    char buf[32];
+    if (n < 1024)
+        return std::to_string(n);
+    if (n < 1048576)
+        std::snprintf(buf, sizeof buf, "%.2fK", static_cast<double>(n) / 1024.);
+    else if (n < 1073741824)
+        std::snprintf(buf, sizeof buf, "%.2fM", static_cast<double>(n) / 1048576.);
+    else
+        std::snprintf(buf, sizeof buf, "%.2fG", static_cast<double>(n) / 1073741824.);
+    return buf;
+}
+
+std::string format_tag(std::uint64_t n) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "%06llu", static_cast<unsigned long long>(n));
+    return buf;
+}
+
+} // namespace
+
+std::string format_traffic(const TrafficCounters& t) {
+    return "IMAP traffic (bytes): recv " + kibi(t.received) + " sent " + kibi(t.sent);
+}
+
+Connection::Connection(std::string name, StreamPtr stream, Logger& logger, async::EventLoop& loop)
+    : name_(std::move(name)), stream_(std::move(stream)), logger_(logger), loop_(loop),
+      activity_(std::chrono::steady_clock::now()) {
+    loop_.add(this);
+}
+
+Connection::~Connection() {
+    loop_.remove(this);
+    if (stream_)
+        (void)stream_->close();
+}
+
+Result<void> Connection::close() {
+    loop_.remove(this);
+    if (!stream_)
+        return ok();
+    auto r = stream_->close();
+    return r;
+}
+
+void Connection::debug(std::string_view direction, std::string_view line) {
+    if (logger_.debug_level() > 0)
+        logger_.debug(log_context(), std::string(direction) + std::string(line));
+}
+
+PendingCommand Connection::greeting() {
+    greeting_ = std::make_shared<PendingCommand::State>();
+    greeting_->loop = &loop_;
+    if (failure_)
+        greeting_->result.emplace(Fail(*failure_));
+    activity_ = std::chrono::steady_clock::now();
+    return PendingCommand(greeting_);
+}
+
+PendingCommand Connection::send(Command command, CommandOptions options) {
+    auto st = std::make_shared<PendingCommand::State>();
+    st->command = std::move(command);
+    st->options = std::move(options);
+    st->loop = &loop_;
+    if (failure_) {
+        st->result.emplace(Fail(*failure_));
+        return PendingCommand(st);
+    }
+    if (queued_.empty() && in_flight_.empty())
+        activity_ = std::chrono::steady_clock::now();
+    queued_.push_back(st);
+    pump();
+    return PendingCommand(st);
+}
+
+void Connection::start_command(const StatePtr& cmd) {
+    cmd->tag = format_tag(next_tag_++);
+    cmd->segments = cmd->command.serialize(cmd->tag, writer_options_);
+    debug("C: ", cmd->command.log_line(cmd->tag, logger_.debug_level() >= 2));
+    in_flight_.push_back(cmd);
+    writing_ = cmd;
+    next_segment_ = 0;
+}
+
+void Connection::pump() {
+    if (failure_)
+        return;
+    for (;;) {
+        if (writing_) {
+            if (awaiting_continuation_)
+                return;
+            // Send the next segments of the command being written, up to one
+            // that must wait for a continuation request.
+            while (next_segment_ < writing_->segments.size()) {
+                const CommandSegment& seg = writing_->segments[next_segment_++];
+                output_ += seg.bytes;
+                if (seg.await_continuation) {
+                    awaiting_continuation_ = true;
+                    return;
+                }
+            }
+            // An AUTHENTICATE exchange keeps the writer until its completion.
+            if (writing_->options.on_challenge) {
+                awaiting_continuation_ = true;
+                return;
+            }
+            writing_.reset();
+        }
+        if (queued_.empty())
+            return;
+        const StatePtr& next = queued_.front();
+        bool barrier_in_flight = false;
+        for (const auto& c : in_flight_)
+            if (c->options.barrier)
+                barrier_in_flight = true;
+        if (barrier_in_flight || in_flight_.size() >= kMaxInFlight)
+            return;
+        if (next->options.barrier && !in_flight_.empty())
+            return;
+        StatePtr cmd = next;
+        queued_.pop_front();
+        start_command(cmd);
+    }
+}
+
+bool Connection::awaiting_server() const {
+    return !in_flight_.empty() || (greeting_ && !greeting_->result);
+}
+
+PollRequest Connection::poll_request() const {
+    if (failure_ || !stream_)
+        return {};
+    return stream_->poll_events(output_offset_ < output_.size());
+}
+
+bool Connection::ready_without_poll() const {
+    return !failure_ && stream_ && stream_->has_buffered_input();
+}
+
+Result<void> Connection::on_ready(short revents) {
+    // A broken connection fails its own commands; the coroutines awaiting
+    // them decide what to do, so the loop itself carries on.
+    if (failure_)
+        return ok();
+    if (auto r = flush_output(); !r) {
+        (void)fail(std::move(r).error());
+        return ok();
+    }
+    if (revents & (POLLIN | POLLHUP | POLLERR) || revents == 0) {
+        if (auto r = read_input(); !r) {
+            (void)fail(std::move(r).error());
+            return ok();
+        }
+    }
+    pump();
+    if (auto r = flush_output(); !r)
+        (void)fail(std::move(r).error());
+    return ok();
+}
+
+void Connection::on_idle_timeout(std::chrono::milliseconds idle) {
+    (void)fail(make_error(ErrorCode::timeout, "No answer from the server for " +
+                                                  std::to_string(idle.count() / 1000) +
+                                                  " seconds"));
+}
+
+Result<void> Connection::flush_output() {
+    while (output_offset_ < output_.size()) {
+        auto data = std::span<const std::byte>(reinterpret_cast<const std::byte*>(output_.data()) +
+                                                   output_offset_,
+                                               output_.size() - output_offset_);
+        auto r = stream_->write(data);
+        if (!r)
+            return Fail(std::move(r).error());
+        if (r->status == IoResult::Status::would_block)
+            return ok();
+        output_offset_ += r->bytes;
+    }
+    output_.clear();
+    output_offset_ = 0;
+    auto f = stream_->flush();
+    if (!f)
+        return Fail(std::move(f).error());
+    return ok();
+}
+
+Result<void> Connection::read_input() {
+    std::byte buffer[65536];
+    // Bounded so that one busy connection cannot starve the other.
+    for (int round = 0; round < 16; ++round) {
+        auto r = stream_->read(buffer);
+        if (!r)
+            return Fail(std::move(r).error());
+        if (r->status == IoResult::Status::would_block)
+            return ok();
+        if (r->status == IoResult::Status::eof) {
+            auto closed = stream_->close();
+            if (!closed)
+                return Fail(std::move(closed).error());
+            return Fail(ErrorCode::closed, "Connection closed by the server");
+        }
+        activity_ = std::chrono::steady_clock::now();
+        Result<void> handled = ok();
+        auto fed = parser_.feed(std::span<const std::byte>(buffer, r->bytes), [&](Response&& resp) {
+            if (handled)
+                handled = handle(std::move(resp));
+        });
+        if (!fed)
+            return Fail(ErrorCode::protocol,
+                        "Invalid response from the server: " + fed.error().message);
+        if (!handled)
+            return handled;
+    }
+    return ok();
+}
+
+Result<void> Connection::handle(Response&& r) {
+    debug("S: ", r.log_line);
+    if (greeting_ && !greeting_->result)
+        return handle_greeting(r);
+    switch (r.type) {
+    case Response::Type::continuation:
+        return handle_continuation(r);
+    case Response::Type::tagged:
+        return handle_tagged(r);
+    case Response::Type::untagged:
+        if (r.keyword == "BYE")
+            return Fail(ErrorCode::closed, "Server closed the connection: " + r.text);
+        handle_untagged(r);
+        return ok();
+    }
+    return ok();
+}
+
+Result<void> Connection::handle_greeting(const Response& r) {
+    if (r.type != Response::Type::untagged ||
+        (r.keyword != "OK" && r.keyword != "PREAUTH" && r.keyword != "BYE"))
+        return Fail(ErrorCode::protocol, "Invalid server greeting: " + r.log_line);
+    if (r.keyword == "BYE")
+        return Fail(ErrorCode::refused, "Server refused the connection: " + r.text);
+    if (r.code && r.code->name == "CAPABILITY")
+        capabilities_.assign(r.code->args);
+    authenticated_ = r.keyword == "PREAUTH";
+    complete(greeting_, Completion{r.keyword, r.code, r.text});
+    return ok();
+}
+
+Result<void> Connection::handle_continuation(const Response& r) {
+    if (!writing_ || !awaiting_continuation_)
+        return Fail(ErrorCode::protocol, "Unexpected continuation request: " + r.log_line);
+    if (writing_->options.on_challenge && next_segment_ >= writing_->segments.size()) {
+        auto answer = writing_->options.on_challenge(r.text);
+        if (!answer)
+            return Fail(std::move(answer).error());
+        debug("C: ", logger_.debug_level() >= 2 ? *answer : std::string("[REDACTED]"));
+        output_ += *answer;
+        output_ += "\r\n";
+        return ok();
+    }
+    awaiting_continuation_ = false;
+    return ok(); // pump() sends the rest
+}
+
+Result<void> Connection::handle_tagged(const Response& r) {
+    auto it = std::find_if(in_flight_.begin(), in_flight_.end(),
+                           [&](const StatePtr& c) { return c->tag == r.tag; });
+    if (it == in_flight_.end())
+        return Fail(ErrorCode::protocol, "Unexpected tagged response: " + r.log_line);
+    StatePtr cmd = *it;
+    in_flight_.erase(it);
+    if (cmd == writing_) {
+        // The server ended the command early (NO to a literal, end of AUTHENTICATE).
+        writing_.reset();
+        awaiting_continuation_ = false;
+    }
+    if (r.keyword != "OK" && r.keyword != "NO" && r.keyword != "BAD")
+        return Fail(ErrorCode::protocol, "Invalid tagged response: " + r.log_line);
+    if (r.code && r.code->name == "CAPABILITY")
+        capabilities_.assign(r.code->args);
+    complete(cmd, Completion{r.keyword, r.code, r.text});
+    return ok();
+}
+
+void Connection::handle_untagged(const Response& r) {
+    if (r.keyword == "CAPABILITY")
+        capabilities_.assign(r.data);
+    else if (r.code && r.code->name == "CAPABILITY")
+        capabilities_.assign(r.code->args);
+    for (const StatePtr& c : in_flight_) {
+        if (c->options.collects.count(r.keyword) && c->options.on_untagged) {
+            c->options.on_untagged(r);
+            return;
+        }
+    }
+    if (unsolicited_)
+        unsolicited_(r);
+}
+
+void Connection::complete(const StatePtr& cmd, Result<Completion> result) {
+    cmd->result.emplace(std::move(result));
+    if (cmd->waiter)
+        loop_.schedule(std::exchange(cmd->waiter, {}));
+}
+
+Result<void> Connection::fail(Error e) {
+    if (!failure_) {
+        if (e.context.empty())
+            e.context = name_;
+        failure_ = e;
+        auto pending = std::move(in_flight_);
+        for (auto& q : queued_)
+            pending.push_back(q);
+        queued_.clear();
+        if (greeting_ && !greeting_->result)
+            pending.push_back(greeting_);
+        for (const StatePtr& c : pending)
+            complete(c, Fail(e));
+        writing_.reset();
+    }
+    return Fail(*failure_);
+}
+
+} // namespace interimap::imap

@@ -1,0 +1,164 @@
+// One IMAP connection: tags and queues commands, pipelines them on the
+// stream, parses responses as they arrive and routes them. A command's tagged
+// completion resumes the coroutine awaiting it; untagged data goes to the
+// in-flight command that asked for its keyword, else to the unsolicited
+// handler (EXISTS, VANISHED, FETCH sent on the server's own initiative).
+//
+// Sending rule (after mbsync's): a command is held back while a synchronising
+// literal or an AUTHENTICATE exchange waits for "+", while a barrier command
+// (one that changes the connection state: SELECT, STARTTLS, AUTHENTICATE,
+// COMPRESS) is in flight, and a barrier waits for every earlier command.
+#pragma once
+
+#include "async/event_loop.hpp"
+#include "imap/capabilities.hpp"
+#include "imap/command.hpp"
+#include "imap/parser.hpp"
+#include "imap/response.hpp"
+
+#include <chrono>
+#include <coroutine>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <interimap/log.hpp>
+#include <interimap/result.hpp>
+#include <interimap/stream.hpp>
+#include <map>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace interimap::imap {
+
+/// The tagged response that ended a command.
+struct Completion {
+    std::string status; ///< OK, NO or BAD
+    std::optional<ResponseCode> code;
+    std::string text;
+
+    bool ok() const { return status == "OK"; }
+};
+
+/// Options of one submitted command.
+struct CommandOptions {
+    /// Untagged response keywords this command collects (e.g. LIST, STATUS).
+    std::set<std::string, std::less<>> collects;
+    /// Receives the collected untagged responses.
+    std::function<void(const Response&)> on_untagged;
+    /// For AUTHENTICATE: answers each "+" challenge with a line to send
+    /// (without CRLF). The line is never logged unless --debug twice.
+    std::function<Result<std::string>(std::string_view challenge)> on_challenge;
+    /// Changes the connection state: wait for everything before, hold
+    /// everything after until it completes.
+    bool barrier = false;
+};
+
+class Connection;
+
+/// What `co_await connection.send(...)` waits on.
+class PendingCommand {
+public:
+    struct State;
+    explicit PendingCommand(std::shared_ptr<State> s) : state_(std::move(s)) {}
+    bool await_ready() const noexcept;
+    void await_suspend(std::coroutine_handle<> h) noexcept;
+    Result<Completion> await_resume();
+
+private:
+    std::shared_ptr<State> state_;
+};
+
+class Connection final : public async::Pollable {
+public:
+    Connection(std::string name, StreamPtr stream, Logger& logger, async::EventLoop& loop);
+    ~Connection() override;
+
+    LogContext log_context() const { return LogContext{name_, {}}; }
+    Logger& logger() { return logger_; }
+
+    /// Waits for the server greeting. PREAUTH sets authenticated().
+    PendingCommand greeting();
+    bool authenticated() const { return authenticated_; }
+    void set_authenticated() { authenticated_ = true; }
+
+    /// Queues a command; it is sent as soon as the sending rule allows.
+    PendingCommand send(Command command, CommandOptions options = {});
+
+    Capabilities& capabilities() { return capabilities_; }
+    const Capabilities& capabilities() const { return capabilities_; }
+    /// Whether LITERAL+ may be used for commands written from now on.
+    void set_writer_options(WriterOptions o) { writer_options_ = o; }
+
+    /// Receives untagged responses no in-flight command collects.
+    void set_unsolicited_handler(std::function<void(const Response&)> h) {
+        unsolicited_ = std::move(h);
+    }
+    /// Streams big literals (message bodies) instead of buffering them.
+    void set_literal_sink_factory(ResponseParser::SinkFactory f) {
+        parser_.set_sink_factory(std::move(f));
+    }
+
+    /// Bytes on the wire so far.
+    TrafficCounters traffic() const { return stream_->traffic(); }
+    /// Closes the stream (reaps a tunnel's child).
+    Result<void> close();
+
+    /// The error that broke the connection, if any.
+    const std::optional<Error>& failure() const { return failure_; }
+
+    // async::Pollable
+    PollRequest poll_request() const override;
+    bool ready_without_poll() const override;
+    Result<void> on_ready(short revents) override;
+    std::chrono::steady_clock::time_point last_activity() const override { return activity_; }
+    bool awaiting_server() const override;
+    std::string name() const override { return name_; }
+    void on_idle_timeout(std::chrono::milliseconds idle) override;
+
+private:
+    using StatePtr = std::shared_ptr<PendingCommand::State>;
+
+    void pump();
+    void start_command(const StatePtr& cmd);
+    Result<void> flush_output();
+    Result<void> read_input();
+    Result<void> handle(Response&& r);
+    Result<void> handle_greeting(const Response& r);
+    Result<void> handle_continuation(const Response& r);
+    Result<void> handle_tagged(const Response& r);
+    void handle_untagged(const Response& r);
+    void complete(const StatePtr& cmd, Result<Completion> result);
+    Result<void> fail(Error e);
+    void debug(std::string_view direction, std::string_view line);
+
+    std::string name_;
+    StreamPtr stream_;
+    Logger& logger_;
+    async::EventLoop& loop_;
+    ResponseParser parser_;
+    Capabilities capabilities_;
+    WriterOptions writer_options_;
+    std::function<void(const Response&)> unsolicited_;
+
+    std::uint64_t next_tag_ = 0;
+    StatePtr greeting_;
+    bool authenticated_ = false;
+    std::deque<StatePtr> queued_;        ///< not yet started
+    std::vector<StatePtr> in_flight_;    ///< started, awaiting their tagged response
+    StatePtr writing_;                   ///< the command whose segments are being sent
+    std::size_t next_segment_ = 0;       ///< of writing_
+    bool awaiting_continuation_ = false; ///< writing_ waits for "+"
+    std::string output_;
+    std::size_t output_offset_ = 0;
+    std::optional<Error> failure_;
+    std::chrono::steady_clock::time_point activity_;
+    static constexpr std::size_t kMaxInFlight = 256;
+};
+
+/// "IMAP traffic (bytes): recv 1.02K sent 144", the reference's summary.
+std::string format_traffic(const TrafficCounters& t);
+
+} // namespace interimap::imap

@@ -1,0 +1,32 @@
+// Bringing a fresh connection to the authenticated state with QRESYNC
+// enabled: greeting, authentication with the first usable mechanism of the
+// `auth` option, capability re-read, required extensions, ENABLE QRESYNC.
+#pragma once
+
+#include "async/task.hpp"
+#include "imap/connection.hpp"
+#include "plugin/loader.hpp"
+
+#include <interimap/config.hpp>
+#include <interimap/result.hpp>
+#include <string>
+#include <vector>
+
+namespace interimap::session {
+
+struct LoginOptions {
+    /// Extensions that must be advertised once authenticated; the error names
+    /// the first one missing.
+    std::vector<std::string> required;
+    /// Extensions to ENABLE (RFC 5161).
+    std::vector<std::string> enable;
+};
+
+async::Task<Result<void>> login(imap::Connection& connection, const ConfigSection& section,
+                                plugin::PluginLoader& plugins, const LoginOptions& options);
+
+/// The interimap requirements: QRESYNC, LIST-EXTENDED, UIDPLUS, and
+/// LIST-STATUS unless NOTIFY is used.
+LoginOptions interimap_login_options(bool notify);
+
+} // namespace interimap::session

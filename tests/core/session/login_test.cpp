@@ -1,0 +1,181 @@
+// Authentication and capability checks against a scripted server, with the
+// real PLAIN and LOGIN plugins loaded from the build tree.
+#include "async/event_loop.hpp"
+#include "imap/connection.hpp"
+#include "plugin/loader.hpp"
+#include "session/login.hpp"
+#include "support/scripted_server.hpp"
+
+#include <gtest/gtest.h>
+
+namespace interimap {
+namespace {
+
+using namespace interimap::testing;
+
+const char* kOkCaps = "IMAP4rev1 SASL-IR ENABLE QRESYNC LIST-EXTENDED LIST-STATUS UIDPLUS "
+                      "LITERAL+ AUTH=PLAIN";
+
+struct LoginRun {
+    explicit LoginRun(std::vector<Step> script, int debug = 0)
+        : server(std::move(script)), logger(debug),
+          connection("remote", server.client_stream(), logger, loop),
+          plugins({INTERIMAP_BUILD_PLUGIN_DIR}) {
+        section.set("username", "alice");
+        section.set("password", "s3cret");
+    }
+    Result<void> run() {
+        auto task =
+            session::login(connection, section, plugins, session::interimap_login_options(false));
+        task.start();
+        auto r = loop.run_until([&] { return task.done(); }, std::chrono::seconds(5));
+        if (!r)
+            return r;
+        return task.take_result();
+    }
+    std::vector<std::string> mismatches() { return server.finish(); }
+
+    ScriptedServer server;
+    RecordingLogger logger;
+    async::EventLoop loop;
+    imap::Connection connection;
+    plugin::PluginLoader plugins;
+    ConfigSection section{"remote"};
+};
+
+std::string greeting(const std::string& caps) {
+    return "* OK [CAPABILITY " + caps + "] ready\r\n";
+}
+
+TEST(Login, PlainWithSaslIrSendsCredentialsInline) {
+    LoginRun run({
+        send(greeting(kOkCaps)),
+        // base64("\0alice\0s3cret")
+        expect("000000 AUTHENTICATE PLAIN AGFsaWNlAHMzY3JldA=="),
+        send("000000 OK [CAPABILITY " + std::string(kOkCaps) + " MOVE] Logged in\r\n"),
+        expect("000001 ENABLE QRESYNC"),
+        send("* ENABLED QRESYNC\r\n000001 OK enabled\r\n"),
+    });
+    auto r = run.run();
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_TRUE(run.connection.capabilities().has("MOVE")); // re-read from the tagged OK
+    auto m = run.mismatches();
+    EXPECT_TRUE(m.empty()) << m[0];
+}
+
+TEST(Login, PlainWithoutSaslIrAnswersTheEmptyChallenge) {
+    std::string caps = "IMAP4rev1 ENABLE QRESYNC LIST-EXTENDED LIST-STATUS UIDPLUS AUTH=PLAIN";
+    LoginRun run({
+        send(greeting(caps)),
+        expect("000000 AUTHENTICATE PLAIN"),
+        send("+ \r\n"),
+        expect("AGFsaWNlAHMzY3JldA=="),
+        // No CAPABILITY code: the client must ask again.
+        send("000000 OK Logged in\r\n"),
+        expect("000001 CAPABILITY"),
+        send("* CAPABILITY " + caps + "\r\n000001 OK\r\n"),
+        expect("000002 ENABLE QRESYNC"),
+        send("* ENABLED QRESYNC\r\n000002 OK enabled\r\n"),
+    });
+    auto r = run.run();
+    ASSERT_TRUE(r) << r.error().message;
+    auto m = run.mismatches();
+    EXPECT_TRUE(m.empty()) << m[0];
+}
+
+TEST(Login, FallsBackToTheLoginCommandWhenPlainIsNotAdvertised) {
+    std::string caps = "IMAP4rev1 ENABLE QRESYNC LIST-EXTENDED LIST-STATUS UIDPLUS";
+    LoginRun run({
+        send(greeting(caps)),
+        expect("000000 LOGIN alice s3cret"),
+        send("000000 OK [CAPABILITY " + caps + "] Logged in\r\n"),
+        expect("000001 ENABLE QRESYNC"),
+        send("* ENABLED QRESYNC\r\n000001 OK enabled\r\n"),
+    });
+    auto r = run.run();
+    ASSERT_TRUE(r) << r.error().message;
+    auto m = run.mismatches();
+    EXPECT_TRUE(m.empty()) << m[0];
+}
+
+TEST(Login, LoginDisabledSendsNoCredentials) {
+    LoginRun run({
+        send(greeting("IMAP4rev1 LOGINDISABLED AUTH=PLAIN ENABLE QRESYNC")),
+        silence(),
+    });
+    auto r = run.run();
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message, "Logins are disabled.");
+    EXPECT_TRUE(run.mismatches().empty());
+    EXPECT_TRUE(run.server.received().empty());
+}
+
+TEST(Login, RejectedCredentialsAreAnAuthenticationError) {
+    LoginRun run({
+        send(greeting(kOkCaps)),
+        expect("000000 AUTHENTICATE PLAIN AGFsaWNlAHMzY3JldA=="),
+        send("000000 NO [AUTHENTICATIONFAILED] Authentication failed.\r\n"),
+    });
+    auto r = run.run();
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, ErrorCode::auth);
+    EXPECT_NE(r.error().message.find("Authentication failed"), std::string::npos);
+    run.mismatches();
+}
+
+TEST(Login, MissingRequiredExtensionIsNamed) {
+    LoginRun run({
+        send("* PREAUTH [CAPABILITY IMAP4rev1 ENABLE QRESYNC LIST-EXTENDED LIST-STATUS] hi\r\n"),
+    });
+    auto r = run.run();
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message, "Non UIDPLUS-capable IMAP server.");
+    run.mismatches();
+}
+
+TEST(Login, PreauthSkipsAuthentication) {
+    LoginRun run({
+        send("* PREAUTH [CAPABILITY " + std::string(kOkCaps) + "] Logged in as nobody\r\n"),
+        expect("000000 ENABLE QRESYNC"),
+        send("* ENABLED QRESYNC\r\n000000 OK\r\n"),
+    });
+    auto r = run.run();
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_TRUE(run.mismatches().empty());
+}
+
+TEST(Login, EnableThatDoesNotEnableFails) {
+    LoginRun run({
+        send("* PREAUTH [CAPABILITY " + std::string(kOkCaps) + "] hi\r\n"),
+        expect("000000 ENABLE QRESYNC"),
+        send("000000 OK nothing enabled\r\n"),
+    });
+    auto r = run.run();
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message, "Couldn't ENABLE QRESYNC");
+    run.mismatches();
+}
+
+TEST(Login, CredentialsNeverLoggedAtDebugOne) {
+    LoginRun run(
+        {
+            send(greeting("IMAP4rev1 ENABLE QRESYNC LIST-EXTENDED LIST-STATUS UIDPLUS AUTH=PLAIN")),
+            expect("000000 AUTHENTICATE PLAIN"),
+            send("+ \r\n"),
+            expect("AGFsaWNlAHMzY3JldA=="),
+            send("000000 OK [CAPABILITY IMAP4rev1 ENABLE QRESYNC LIST-EXTENDED LIST-STATUS "
+                 "UIDPLUS] ok\r\n"),
+            expect("000001 ENABLE QRESYNC"),
+            send("* ENABLED QRESYNC\r\n000001 OK\r\n"),
+        },
+        1);
+    ASSERT_TRUE(run.run());
+    for (const auto& line : run.logger.lines) {
+        EXPECT_EQ(line.find("AGFsaWNlAHMzY3JldA"), std::string::npos) << line;
+        EXPECT_EQ(line.find("s3cret"), std::string::npos) << line;
+    }
+    run.mismatches();
+}
+
+} // namespace
+} // namespace interimap
