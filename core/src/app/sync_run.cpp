@@ -23,7 +23,6 @@ prepare(imap::Connection& conn, const ConfigSection& section, plugin::PluginLoad
     auto logged_in = co_await session::login(conn, section, plugins, login_options);
     if (!logged_in)
         co_return Fail(std::move(logged_in).error());
-    request.with_status = conn.capabilities().has("LIST-STATUS");
     auto listing = co_await sync::list_mailboxes(conn, request);
     if (!listing)
         co_return Fail(std::move(listing).error());

@@ -11,6 +11,11 @@
 
 namespace interimap::async {
 
+/// Parameters of a task are references to objects the caller keeps alive
+/// until the task finishes. By-value class parameters are avoided: g++ 12
+/// made a coroutine read the caller's temporary copy instead of its own
+/// (ASan: stack-use-after-scope in session::login).
+///
 /// A lazily started coroutine producing a T. Awaiting it starts it and
 /// resumes the awaiter when it finishes (symmetric transfer, no recursion).
 template <typename T>

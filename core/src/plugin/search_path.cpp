@@ -5,8 +5,8 @@
 #include <cstdlib>
 #include <system_error>
 
-#ifndef INTERIMAP_BUILD_PLUGIN_DIR
-#error "INTERIMAP_BUILD_PLUGIN_DIR must be defined by the build"
+#if !defined(INTERIMAP_BUILD_DIR) || !defined(INTERIMAP_BUILD_PLUGIN_DIR)
+#error "INTERIMAP_BUILD_DIR and INTERIMAP_BUILD_PLUGIN_DIR must be defined by the build"
 #endif
 
 namespace interimap::plugin {
@@ -53,8 +53,7 @@ std::vector<fs::path> default_search_path() {
         env = v;
     std::error_code ec;
     fs::path exe = fs::read_symlink("/proc/self/exe", ec);
-    fs::path build_plugin_dir = INTERIMAP_BUILD_PLUGIN_DIR;
-    return make_search_path(env, exe, build_plugin_dir.parent_path(), build_plugin_dir,
+    return make_search_path(env, exe, INTERIMAP_BUILD_DIR, INTERIMAP_BUILD_PLUGIN_DIR,
                             INTERIMAP_INSTALL_PLUGIN_DIR);
 }
 

@@ -159,8 +159,9 @@ async::Task<Result<MailboxListing>> list_mailboxes(imap::Connection& conn,
             cmd.list_pattern(patterns[i]);
         cmd.raw(")");
     }
-    cmd.raw(request.with_status ? "RETURN (SUBSCRIBED STATUS (UIDVALIDITY UIDNEXT HIGHESTMODSEQ))"
-                                : "RETURN (SUBSCRIBED)");
+    bool with_status = request.with_status && conn.capabilities().has("LIST-STATUS");
+    cmd.raw(with_status ? "RETURN (SUBSCRIBED STATUS (UIDVALIDITY UIDNEXT HIGHESTMODSEQ))"
+                        : "RETURN (SUBSCRIBED)");
 
     std::map<std::string, MailboxState> statuses;
     Result<void> parsed = ok();

@@ -77,13 +77,16 @@ TEST(ImapConnection, RoutesUntaggedDataToTheCommandThatCollectsIt) {
     std::vector<std::string> listed, unsolicited;
     f.connection.set_unsolicited_handler(
         [&](const imap::Response& r) { unsolicited.push_back(r.keyword); });
-    auto task = [&](Connection& c) -> async::Task<Result<Completion>> {
+    // Coroutine lambdas take what they use as parameters: captures would
+    // dangle once the lambda temporary is gone.
+    auto task = [](Connection& c,
+                   std::vector<std::string>& out) -> async::Task<Result<Completion>> {
         co_await c.greeting();
         CommandOptions o;
         o.collects = {"LIST"};
-        o.on_untagged = [&](const imap::Response& r) { listed.push_back(r.data.at(2).text); };
+        o.on_untagged = [&out](const imap::Response& r) { out.push_back(r.data.at(2).text); };
         co_return co_await c.send(std::move(Command("LIST").string("").raw("*")), std::move(o));
-    }(f.connection);
+    }(f.connection, listed);
     auto r = run(f.loop, task);
     ASSERT_TRUE(r);
     EXPECT_TRUE(r->ok());

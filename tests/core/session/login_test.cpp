@@ -25,8 +25,7 @@ struct LoginRun {
         section.set("password", "s3cret");
     }
     Result<void> run() {
-        auto task =
-            session::login(connection, section, plugins, session::interimap_login_options(false));
+        auto task = session::login(connection, section, plugins, options);
         task.start();
         auto r = loop.run_until([&] { return task.done(); }, std::chrono::seconds(5));
         if (!r)
@@ -41,6 +40,7 @@ struct LoginRun {
     imap::Connection connection;
     plugin::PluginLoader plugins;
     ConfigSection section{"remote"};
+    session::LoginOptions options = session::interimap_login_options(false);
 };
 
 std::string greeting(const std::string& caps) {

@@ -1,0 +1,146 @@
+#include "app/interimap_main.hpp"
+
+#include "app/sync_run.hpp"
+#include "cli/interimap_options.hpp"
+#include "config/interimap_config.hpp"
+#include "log/standard_logger.hpp"
+#include "plugin/loader.hpp"
+#include "plugin/search_path.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <chrono>
+#include <iostream>
+#include <thread>
+#include <variant>
+
+#ifndef INTERIMAP_VERSION
+#error "INTERIMAP_VERSION must be defined by the build"
+#endif
+
+namespace interimap::app {
+
+namespace {
+
+/// Exit statuses of the reference: 1 for a failed run, the errno-like 2 for a
+/// missing configuration file, 255 for other fatal configuration errors.
+int exit_status_for(const Error& e) {
+    if (e.code == ErrorCode::not_found && e.context.empty())
+        return 2;
+    if (e.code == ErrorCode::config && e.context.empty())
+        return 255;
+    return 1;
+}
+
+void print_version(plugin::PluginLoader& plugins) {
+    std::cout << cli::interimap_version("interimap");
+    auto found = plugins.discover();
+    if (found.empty()) {
+        std::cout << "No plugins found in";
+        for (const auto& d : plugins.search_path())
+            std::cout << ' ' << d.string();
+        std::cout << '\n';
+        return;
+    }
+    std::cout << "Plugins (ABI version " << kPluginAbiVersion << "):\n";
+    for (const auto& p : found) {
+        std::cout << "  " << p.name;
+        if (p.problem.empty())
+            std::cout << " (" << p.kind << "): " << p.summary;
+        else
+            std::cout << ": unusable: " << p.problem;
+        std::cout << "  [" << p.file.string() << "]\n";
+    }
+}
+
+std::string upper(std::string s) {
+    std::transform(s.begin(), s.end(), s.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+    return s;
+}
+
+} // namespace
+
+int interimap_main(int argc, char** argv) {
+    auto parsed = cli::parse_interimap_command_line(argc, argv);
+    if (auto* bad = std::get_if<cli::CommandLineError>(&parsed)) {
+        for (const auto& m : bad->messages)
+            std::cerr << m << '\n';
+        if (bad->show_usage)
+            std::cerr << cli::interimap_usage_error();
+        return bad->exit_status;
+    }
+    const auto& options = std::get<cli::InterimapOptions>(parsed);
+    if (options.help) {
+        std::cout << cli::interimap_usage();
+        return 0;
+    }
+    plugin::PluginLoader plugins(plugin::default_search_path());
+    if (options.version) {
+        print_version(plugins);
+        return 0;
+    }
+
+    auto config_file = config::resolve_config_path(options.config);
+    if (!config_file) {
+        std::cerr << config_file.error().message << '\n';
+        return exit_status_for(config_file.error());
+    }
+    auto config = config::load_interimap_config(*config_file);
+    if (!config) {
+        std::cerr << config.error().message << '\n';
+        return exit_status_for(config.error());
+    }
+    log::StandardLoggerSettings log_settings{config->log_prefix, std::nullopt, options.quiet,
+                                             options.debug};
+    if (auto logfile = config->defaults.get("logfile"))
+        log_settings.logfile = *logfile;
+    auto logger = log::StandardLogger::open(std::move(log_settings));
+    if (!logger) {
+        std::cerr << logger.error().message << '\n';
+        return 255;
+    }
+    Logger& log = **logger;
+    if (options.debug > 0)
+        log.debug({}, ">>> interimap " INTERIMAP_VERSION);
+
+    if (options.command != cli::InterimapOptions::Command::sync) {
+        log.error({}, "--repair, --delete and --rename are not implemented yet");
+        return 1;
+    }
+
+    auto database = config::database_path(*config);
+    if (!database) {
+        log.error({}, database.error().message);
+        return exit_status_for(database.error());
+    }
+
+    SyncSettings settings;
+    settings.local = config->local;
+    settings.remote = config->remote;
+    settings.database = *database;
+    if (!options.mailboxes.empty()) {
+        settings.patterns = options.mailboxes;
+        settings.patterns_from_command_line = true;
+    } else if (config->list_mailbox) {
+        settings.patterns = *config->list_mailbox;
+    }
+    settings.list_select_opts = upper(config->defaults.get_or("list-select-opts", ""));
+    settings.ignore_mailbox = config->defaults.get("ignore-mailbox");
+    settings.notify = options.notify;
+    settings.quiet = options.quiet;
+    settings.keepalive = options.watch.has_value();
+
+    for (;;) {
+        auto r = run_sync(settings, log, plugins);
+        if (!r) {
+            log.error(LogContext{r.error().context, {}}, r.error().message);
+            return exit_status_for(r.error());
+        }
+        if (!options.watch)
+            return 0;
+        std::this_thread::sleep_for(std::chrono::seconds(*options.watch));
+    }
+}
+
+} // namespace interimap::app
