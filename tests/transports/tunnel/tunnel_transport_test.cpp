@@ -1,0 +1,431 @@
+// The tunnel transport against real commands: cat, sh, false, sleep.
+#include "transports/support/stream_helpers.hpp"
+#include "tunnel_stream.hpp"
+#include "tunnel_transport.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fcntl.h>
+#include <fstream>
+#include <gtest/gtest.h>
+#include <interimap/config.hpp>
+#include <signal.h>
+#include <sstream>
+#include <string>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace interimap::tunnel {
+namespace {
+
+using interimap::testing::DebugLevelLogger;
+using interimap::testing::read_until;
+using interimap::testing::write_all;
+using namespace std::chrono_literals;
+
+ConfigSection tunnel_section(const std::string& command) {
+    ConfigSection section("remote");
+    section.set("type", "tunnel");
+    section.set("command", command);
+    return section;
+}
+
+Result<StreamPtr> open_tunnel(const ConfigSection& section, int debug_level = 0) {
+    DebugLevelLogger logger(debug_level);
+    TunnelTransport transport;
+    return transport.connect(ConnectRequest{section, logger, {"remote", ""}}, nullptr);
+}
+
+StreamPtr open_ok(const std::string& command) {
+    Result<StreamPtr> stream = open_tunnel(tunnel_section(command));
+    EXPECT_TRUE(stream) << (stream ? "" : stream.error().message);
+    return stream ? std::move(*stream) : nullptr;
+}
+
+pid_t pid_of(const StreamPtr& stream) {
+    return dynamic_cast<const TunnelStream&>(*stream).child_pid();
+}
+
+// True once `pid` is neither running nor a zombie waiting for us.
+bool fully_reaped(pid_t pid) {
+    int status = 0;
+    return waitpid(pid, &status, WNOHANG) == -1 && errno == ECHILD && kill(pid, 0) == -1 &&
+           errno == ESRCH;
+}
+
+// A field of /proc/PID/status ("SigBlk", "SigIgn") as a bit mask.
+unsigned long long proc_status_mask(pid_t pid, const std::string& field) {
+    std::ifstream status("/proc/" + std::to_string(pid) + "/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind(field + ":", 0) == 0)
+            return std::stoull(line.substr(field.size() + 1), nullptr, 16);
+    ADD_FAILURE() << "no " << field << " in /proc/" << pid << "/status";
+    return 0;
+}
+
+// Sends our stderr (fd 2, which children inherit) to a file while alive.
+class StderrCapture {
+public:
+    StderrCapture() {
+        char name[] = "/tmp/interimap-tunnel-stderr-XXXXXX";
+        int fd = mkstemp(name);
+        path_ = name;
+        std::fflush(stderr);
+        saved_ = dup(STDERR_FILENO);
+        dup2(fd, STDERR_FILENO);
+        ::close(fd);
+    }
+    ~StderrCapture() {
+        restore();
+        std::remove(path_.c_str());
+    }
+    std::string text() {
+        restore();
+        std::ifstream in(path_);
+        std::stringstream buffer;
+        buffer << in.rdbuf();
+        return buffer.str();
+    }
+
+private:
+    void restore() {
+        if (saved_ >= 0) {
+            std::fflush(stderr);
+            dup2(saved_, STDERR_FILENO);
+            ::close(saved_);
+            saved_ = -1;
+        }
+    }
+    std::string path_;
+    int saved_ = -1;
+};
+
+TEST(TunnelTransport, EchoesThroughCatWithNonBlockingIo) {
+    StreamPtr stream = open_ok("cat");
+    ASSERT_TRUE(stream);
+    EXPECT_EQ(stream->describe(), "tunnel `cat`");
+    std::byte buffer[64];
+    // Nothing to read yet: a non-blocking stream must say so, not wait.
+    Result<IoResult> early = stream->read(buffer);
+    ASSERT_TRUE(early);
+    EXPECT_EQ(early->status, IoResult::Status::would_block);
+
+    const std::string line = "a001 CAPABILITY\r\n";
+    ASSERT_TRUE(write_all(*stream, line));
+    auto got = read_until(*stream, "\r\n");
+    ASSERT_FALSE(got.error) << got.error->message;
+    EXPECT_EQ(got.data, line);
+
+    TrafficCounters traffic = stream->traffic();
+    EXPECT_EQ(traffic.sent, line.size());
+    EXPECT_EQ(traffic.received, line.size());
+    EXPECT_TRUE(stream->close());
+}
+
+TEST(TunnelTransport, LargeTransferKeepsOrderAndCountsEveryByte) {
+    StreamPtr stream = open_ok("cat");
+    ASSERT_TRUE(stream);
+    std::string payload;
+    for (int i = 0; payload.size() < 1 << 20; ++i)
+        payload += std::to_string(i) + "\r\n";
+    // Interleave writing and reading: cat blocks once the socket is full.
+    std::string echoed;
+    std::size_t written = 0;
+    std::byte buffer[8192];
+    auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (echoed.size() < payload.size() && std::chrono::steady_clock::now() < deadline) {
+        if (written < payload.size()) {
+            auto chunk =
+                std::as_bytes(std::span(payload.data() + written, payload.size() - written));
+            Result<IoResult> w = stream->write(chunk);
+            ASSERT_TRUE(w) << w.error().message;
+            if (w->status == IoResult::Status::ok)
+                written += w->bytes;
+        }
+        Result<IoResult> r = stream->read(buffer);
+        ASSERT_TRUE(r) << r.error().message;
+        ASSERT_NE(r->status, IoResult::Status::eof);
+        if (r->status == IoResult::Status::ok)
+            echoed.append(reinterpret_cast<const char*>(buffer), r->bytes);
+        else
+            interimap::testing::poll_stream(*stream, written < payload.size(), 100ms);
+    }
+    EXPECT_EQ(echoed, payload);
+    EXPECT_EQ(stream->traffic().sent, payload.size());
+    EXPECT_EQ(stream->traffic().received, payload.size());
+    EXPECT_TRUE(stream->close());
+}
+
+TEST(TunnelTransport, WordSplitCommandGetsSeparateArguments) {
+    // No metacharacter: printf receives the format and three arguments; a
+    // shell would have taken `#b` for a comment.
+    StreamPtr stream = open_ok("printf X%sY   one\ttwo #b");
+    ASSERT_TRUE(stream);
+    auto got = read_until(*stream);
+    EXPECT_TRUE(got.eof);
+    EXPECT_EQ(got.data, "XoneYXtwoYX#bY");
+    EXPECT_TRUE(stream->close());
+}
+
+TEST(TunnelTransport, DirectCommandIsNotWrappedInAShell) {
+    StreamPtr stream = open_ok("cat -u");
+    ASSERT_TRUE(stream);
+    ASSERT_TRUE(write_all(*stream, "."));
+    ASSERT_EQ(read_until(*stream, ".").data, ".");
+    std::ifstream comm("/proc/" + std::to_string(pid_of(stream)) + "/comm");
+    std::string name;
+    std::getline(comm, name);
+    EXPECT_EQ(name, "cat");
+    EXPECT_TRUE(stream->close());
+}
+
+TEST(TunnelTransport, ShellCommandRunsThroughTheShellAndReportsItsStatus) {
+    StreamPtr stream = open_ok("echo hi; exit 3");
+    ASSERT_TRUE(stream);
+    auto got = read_until(*stream);
+    EXPECT_EQ(got.data, "hi\n");
+    ASSERT_TRUE(got.error);
+    EXPECT_EQ(got.error->code, ErrorCode::closed);
+    EXPECT_EQ(
+        got.error->message,
+        "tunnel command `echo hi; exit 3` exited with status 3 before the end of the session");
+    // Reported once: close() does not repeat it.
+    EXPECT_TRUE(stream->close());
+}
+
+TEST(TunnelTransport, EarlyExitOfADirectCommandNamesItsStatus) {
+    StreamPtr stream = open_ok("false");
+    ASSERT_TRUE(stream);
+    auto got = read_until(*stream);
+    ASSERT_TRUE(got.error);
+    EXPECT_EQ(got.error->code, ErrorCode::closed);
+    EXPECT_EQ(got.error->message,
+              "tunnel command `false` exited with status 1 before the end of the session");
+}
+
+TEST(TunnelTransport, CommandKilledBySignalIsReported) {
+    StreamPtr stream = open_ok("kill -9 $$");
+    ASSERT_TRUE(stream);
+    auto got = read_until(*stream);
+    ASSERT_TRUE(got.error);
+    EXPECT_EQ(got.error->message, "tunnel command `kill -9 $$` was killed by signal 9 (Killed) "
+                                  "before the end of the session");
+}
+
+TEST(TunnelTransport, SuccessfulExitIsAPlainEndOfStream) {
+    StreamPtr stream = open_ok("echo bye");
+    ASSERT_TRUE(stream);
+    auto got = read_until(*stream);
+    EXPECT_FALSE(got.error);
+    EXPECT_TRUE(got.eof);
+    EXPECT_EQ(got.data, "bye\n");
+    EXPECT_TRUE(stream->close());
+}
+
+TEST(TunnelTransport, WriteToAnExitedCommandNamesItsStatusWithoutSigpipe) {
+    StreamPtr stream = open_ok("false");
+    ASSERT_TRUE(stream);
+    // Wait until the command has closed its end.
+    PollRequest request = stream->poll_events(false);
+    pollfd p{request.fd, POLLIN, 0};
+    ASSERT_EQ(::poll(&p, 1, 10000), 1);
+    ASSERT_TRUE(p.revents & POLLHUP);
+    Result<IoResult> w = stream->write(std::as_bytes(std::span("x", 1)));
+    ASSERT_FALSE(w);
+    EXPECT_EQ(w.error().code, ErrorCode::closed);
+    EXPECT_EQ(w.error().message,
+              "tunnel command `false` exited with status 1 before the end of the session");
+}
+
+TEST(TunnelTransport, MissingProgramIsReportedAtConnectTime) {
+    Result<StreamPtr> stream = open_tunnel(tunnel_section("interimap-test-no-such-program --flag"));
+    ASSERT_FALSE(stream);
+    EXPECT_EQ(stream.error().code, ErrorCode::io);
+    EXPECT_EQ(stream.error().message,
+              "Can't exec `interimap-test-no-such-program --flag`: No such file or directory");
+}
+
+TEST(TunnelTransport, NonExecutableFileIsReportedAtConnectTime) {
+    char path[] = "/tmp/interimap-tunnel-noexec-XXXXXX";
+    int fd = mkstemp(path);
+    ASSERT_GE(fd, 0);
+    ::close(fd);
+    chmod(path, 0644);
+    Result<StreamPtr> stream = open_tunnel(tunnel_section(path));
+    std::remove(path);
+    ASSERT_FALSE(stream);
+    // Even root needs one execute bit.
+    EXPECT_EQ(stream.error().message, std::string("Can't exec `") + path + "`: Permission denied");
+}
+
+TEST(TunnelTransport, ScriptWithoutInterpreterLineRunsInTheShell) {
+    char path[] = "/tmp/interimap-tunnel-script-XXXXXX";
+    int fd = mkstemp(path);
+    ASSERT_GE(fd, 0);
+    const std::string script = "echo from-script\n";
+    ASSERT_EQ(::write(fd, script.data(), script.size()), static_cast<ssize_t>(script.size()));
+    ::close(fd);
+    chmod(path, 0755);
+    StreamPtr stream = open_ok(path);
+    ASSERT_TRUE(stream);
+    auto got = read_until(*stream);
+    std::remove(path);
+    EXPECT_EQ(got.data, "from-script\n");
+    EXPECT_TRUE(stream->close());
+}
+
+TEST(TunnelTransport, MissingCommandOptionIsAConfigError) {
+    ConfigSection section("remote");
+    section.set("type", "tunnel");
+    Result<StreamPtr> stream = open_tunnel(section);
+    ASSERT_FALSE(stream);
+    EXPECT_EQ(stream.error().code, ErrorCode::config);
+    EXPECT_EQ(stream.error().message, "Missing tunnel command");
+}
+
+TEST(TunnelTransport, InvalidNullStderrIsAConfigError) {
+    ConfigSection section = tunnel_section("cat");
+    section.set("null-stderr", "maybe");
+    Result<StreamPtr> stream = open_tunnel(section);
+    ASSERT_FALSE(stream);
+    EXPECT_EQ(stream.error().code, ErrorCode::config);
+    EXPECT_NE(stream.error().message.find("null-stderr"), std::string::npos)
+        << stream.error().message;
+}
+
+TEST(TunnelTransport, RefusesToWrapAnotherStream) {
+    ConfigSection section = tunnel_section("cat");
+    StreamPtr lower = open_ok("cat");
+    ASSERT_TRUE(lower);
+    DebugLevelLogger logger;
+    TunnelTransport transport;
+    Result<StreamPtr> stream =
+        transport.connect(ConnectRequest{section, logger, {"remote", ""}}, std::move(lower));
+    EXPECT_FALSE(stream);
+}
+
+std::string stderr_of(const std::string& null_stderr, int debug_level) {
+    ConfigSection section = tunnel_section("echo to-stderr >&2; echo done");
+    if (!null_stderr.empty())
+        section.set("null-stderr", null_stderr);
+    StderrCapture capture;
+    Result<StreamPtr> stream = open_tunnel(section, debug_level);
+    EXPECT_TRUE(stream);
+    if (!stream)
+        return "";
+    auto got = read_until(**stream);
+    EXPECT_EQ(got.data, "done\n");
+    EXPECT_TRUE((*stream)->close()); // the command has exited: its stderr is complete
+    return capture.text();
+}
+
+TEST(TunnelTransport, NullStderrDiscardsTheCommandsErrors) {
+    EXPECT_EQ(stderr_of("YES", 0), "");
+    EXPECT_EQ(stderr_of("yes", 0), "");
+}
+
+TEST(TunnelTransport, StderrIsInheritedByDefault) {
+    EXPECT_EQ(stderr_of("", 0), "to-stderr\n");
+    EXPECT_EQ(stderr_of("NO", 0), "to-stderr\n");
+}
+
+TEST(TunnelTransport, NullStderrIsIgnoredWithDebug) {
+    EXPECT_EQ(stderr_of("YES", 1), "to-stderr\n");
+}
+
+TEST(TunnelTransport, CloseReapsTheCommand) {
+    StreamPtr stream = open_ok("cat");
+    ASSERT_TRUE(stream);
+    pid_t pid = pid_of(stream);
+    ASSERT_GT(pid, 0);
+    EXPECT_EQ(kill(pid, 0), 0); // running
+    EXPECT_TRUE(stream->close());
+    EXPECT_TRUE(fully_reaped(pid));
+    EXPECT_TRUE(stream->close()); // a second close is harmless
+}
+
+TEST(TunnelTransport, DestroyingTheStreamReapsTheCommand) {
+    StreamPtr stream = open_ok("cat");
+    ASSERT_TRUE(stream);
+    pid_t pid = pid_of(stream);
+    stream.reset();
+    EXPECT_TRUE(fully_reaped(pid));
+}
+
+TEST(TunnelTransport, ExitedCommandIsReapedAfterItsErrorIsReported) {
+    StreamPtr stream = open_ok("echo hi; exit 3");
+    ASSERT_TRUE(stream);
+    pid_t pid = pid_of(stream);
+    auto got = read_until(*stream);
+    ASSERT_TRUE(got.error);
+    EXPECT_TRUE(fully_reaped(pid)); // read() already collected it
+}
+
+TEST(TunnelTransport, CloseReportsAFailureSeenOnlyAtTheEnd) {
+    // cat ends on EOF when we close; then the shell exits with 4.
+    StreamPtr stream = open_ok("cat; exit 4");
+    ASSERT_TRUE(stream);
+    ASSERT_TRUE(write_all(*stream, "x"));
+    ASSERT_EQ(read_until(*stream, "x").data, "x");
+    Result<void> closed = stream->close();
+    ASSERT_FALSE(closed);
+    EXPECT_EQ(closed.error().code, ErrorCode::closed);
+    EXPECT_EQ(closed.error().message, "tunnel command `cat; exit 4` exited with status 4");
+}
+
+TEST(TunnelTransport, CommandIgnoringEndOfInputIsTerminated) {
+    int fds[2];
+    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
+    Result<ChildProcess> child =
+        ChildProcess::spawn(plan_exec("sleep 60"), SpawnOptions{fds[1], false}, "sleep 60");
+    ::close(fds[1]);
+    ASSERT_TRUE(child);
+    pid_t pid = child->pid();
+    TunnelStream stream(fds[0], std::move(*child), "sleep 60", 200ms);
+    auto start = std::chrono::steady_clock::now();
+    // Killed by us: not an error of the command.
+    EXPECT_TRUE(stream.close());
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+    EXPECT_TRUE(fully_reaped(pid));
+}
+
+TEST(TunnelTransport, CommandRunsWithSigintBlockedAndSigpipeDefault) {
+    // Even when we ignore SIGPIPE, the command must not inherit that.
+    auto previous = signal(SIGPIPE, SIG_IGN);
+    StreamPtr stream = open_ok("cat");
+    signal(SIGPIPE, previous);
+    ASSERT_TRUE(stream);
+    pid_t pid = pid_of(stream);
+    // Wait for cat to be running (past exec) by echoing one byte.
+    ASSERT_TRUE(write_all(*stream, "."));
+    ASSERT_EQ(read_until(*stream, ".").data, ".");
+    EXPECT_TRUE(proc_status_mask(pid, "SigBlk") & (1ull << (SIGINT - 1)));
+    EXPECT_FALSE(proc_status_mask(pid, "SigIgn") & (1ull << (SIGPIPE - 1)));
+    EXPECT_TRUE(stream->close());
+}
+
+TEST(TunnelTransport, OurSocketIsNotInheritedByOtherChildren) {
+    StreamPtr first = open_ok("cat");
+    ASSERT_TRUE(first);
+    int fd = first->poll_events(false).fd;
+    // A second tunnel must not hold the first one's socket open.
+    StreamPtr second = open_ok("cat");
+    ASSERT_TRUE(second);
+    std::string fd_path = "/proc/" + std::to_string(pid_of(second)) + "/fd/" + std::to_string(fd);
+    struct stat st;
+    // Either the descriptor number is unused in the child, or it is not our socket.
+    struct stat ours;
+    ASSERT_EQ(fstat(fd, &ours), 0);
+    if (stat(fd_path.c_str(), &st) == 0) {
+        EXPECT_FALSE(st.st_ino == ours.st_ino && st.st_dev == ours.st_dev);
+    }
+    EXPECT_TRUE(first->close());
+    EXPECT_TRUE(second->close());
+}
+
+} // namespace
+} // namespace interimap::tunnel

@@ -1,0 +1,90 @@
+#include "tcp_stream.hpp"
+
+#include <cerrno>
+#include <poll.h>
+#include <sys/socket.h>
+#include <system_error>
+#include <unistd.h>
+#include <utility>
+
+namespace interimap::tcp {
+
+TcpStream::TcpStream(int fd, std::string description)
+    : fd_(fd), description_(std::move(description)) {}
+
+TcpStream::~TcpStream() {
+    (void)close();
+}
+
+Error TcpStream::failure(std::string_view operation, int error) const {
+    std::string reason = std::generic_category().message(error);
+    switch (error) {
+    case ECONNRESET:
+    case EPIPE:
+        return make_error(ErrorCode::closed, description_ + ": " + reason);
+    case ETIMEDOUT: // keepalive probes went unanswered
+        return make_error(ErrorCode::timeout, description_ + ": " + reason);
+    default:
+        return make_error(ErrorCode::io,
+                          description_ + ": " + std::string(operation) + ": " + reason);
+    }
+}
+
+Result<IoResult> TcpStream::read(std::span<std::byte> buffer) {
+    if (fd_ < 0)
+        return Fail(ErrorCode::internal, description_ + ": read after close");
+    for (;;) {
+        ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), MSG_DONTWAIT);
+        if (n > 0) {
+            traffic_.received += static_cast<std::uint64_t>(n);
+            return IoResult::transferred(static_cast<std::size_t>(n));
+        }
+        if (n == 0)
+            return IoResult::end();
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return IoResult::blocked();
+        return Fail(failure("read", errno));
+    }
+}
+
+Result<IoResult> TcpStream::write(std::span<const std::byte> data) {
+    if (fd_ < 0)
+        return Fail(ErrorCode::internal, description_ + ": write after close");
+    if (data.empty())
+        return IoResult::transferred(0);
+    for (;;) {
+        // MSG_NOSIGNAL: a peer gone away is an error value, not a SIGPIPE.
+        ssize_t n = ::send(fd_, data.data(), data.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n >= 0) {
+            traffic_.sent += static_cast<std::uint64_t>(n);
+            return IoResult::transferred(static_cast<std::size_t>(n));
+        }
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return IoResult::blocked();
+        return Fail(failure("write", errno));
+    }
+}
+
+PollRequest TcpStream::poll_events(bool want_write) const {
+    return PollRequest{fd_, static_cast<short>(POLLIN | (want_write ? POLLOUT : 0))};
+}
+
+Result<void> TcpStream::close() {
+    if (fd_ < 0)
+        return ok();
+    ::shutdown(fd_, SHUT_RDWR);
+    int rc = ::close(fd_);
+    int error = errno;
+    fd_ = -1;
+    // The descriptor is released even when close(2) fails; EINTR is harmless.
+    if (rc != 0 && error != EINTR && error != ENOTCONN)
+        return Fail(ErrorCode::io,
+                    description_ + ": close: " + std::generic_category().message(error));
+    return ok();
+}
+
+} // namespace interimap::tcp

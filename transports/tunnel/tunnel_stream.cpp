@@ -1,0 +1,126 @@
+#include "tunnel_stream.hpp"
+
+#include <cerrno>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <system_error>
+#include <unistd.h>
+#include <utility>
+
+namespace interimap::tunnel {
+
+namespace {
+
+// Once the socket reports EOF, the command has closed its output, which it
+// normally does by exiting: leave it a moment to become reapable.
+constexpr std::chrono::milliseconds kExitAfterEof{500};
+
+std::string errno_text(int err) {
+    return std::generic_category().message(err);
+}
+
+} // namespace
+
+TunnelStream::TunnelStream(int fd, ChildProcess child, std::string command,
+                           std::chrono::milliseconds reap_grace)
+    : fd_(fd), child_(std::move(child)), command_(std::move(command)), reap_grace_(reap_grace) {}
+
+TunnelStream::~TunnelStream() {
+    (void)close();
+}
+
+std::string TunnelStream::describe() const {
+    return "tunnel `" + command_ + "`";
+}
+
+Error TunnelStream::exited_early(const ChildExit& exit) {
+    exit_reported_ = true;
+    return make_error(ErrorCode::closed, "tunnel command `" + command_ + "` " +
+                                             describe_exit(exit) +
+                                             " before the end of the session");
+}
+
+Error TunnelStream::lost(std::string_view what) {
+    if (const auto& exit = child_.wait_for(kExitAfterEof))
+        return exited_early(*exit);
+    return make_error(ErrorCode::closed, describe() + ": " + std::string(what));
+}
+
+Result<IoResult> TunnelStream::read(std::span<std::byte> buffer) {
+    if (fd_ < 0)
+        return Fail(ErrorCode::internal, describe() + ": read after close");
+    for (;;) {
+        ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), MSG_DONTWAIT);
+        if (n > 0) {
+            traffic_.received += static_cast<std::uint64_t>(n);
+            return IoResult::transferred(static_cast<std::size_t>(n));
+        }
+        if (n == 0) {
+            // A command that ends successfully is a normal end of stream;
+            // the session decides whether it came too early.
+            const auto& exit = child_.wait_for(kExitAfterEof);
+            if (exit && !exit->success() && exit->kind != ChildExit::Kind::unknown)
+                return Fail(exited_early(*exit));
+            return IoResult::end();
+        }
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return IoResult::blocked();
+        if (errno == ECONNRESET)
+            return Fail(lost("connection reset by the command"));
+        return Fail(ErrorCode::io, describe() + ": read: " + errno_text(errno));
+    }
+}
+
+Result<IoResult> TunnelStream::write(std::span<const std::byte> data) {
+    if (fd_ < 0)
+        return Fail(ErrorCode::internal, describe() + ": write after close");
+    if (data.empty())
+        return IoResult::transferred(0);
+    for (;;) {
+        // MSG_NOSIGNAL: a command gone away is an error value, not a SIGPIPE.
+        ssize_t n = ::send(fd_, data.data(), data.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
+        if (n >= 0) {
+            traffic_.sent += static_cast<std::uint64_t>(n);
+            return IoResult::transferred(static_cast<std::size_t>(n));
+        }
+        if (errno == EINTR)
+            continue;
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+            return IoResult::blocked();
+        if (errno == EPIPE || errno == ECONNRESET)
+            return Fail(lost("the command closed its standard input"));
+        return Fail(ErrorCode::io, describe() + ": write: " + errno_text(errno));
+    }
+}
+
+PollRequest TunnelStream::poll_events(bool want_write) const {
+    return PollRequest{fd_, static_cast<short>(POLLIN | (want_write ? POLLOUT : 0))};
+}
+
+Result<void> TunnelStream::close() {
+    if (fd_ >= 0) {
+        // The command sees EOF on its input and, as IMAP servers do, exits.
+        ::shutdown(fd_, SHUT_RDWR);
+        ::close(fd_);
+        fd_ = -1;
+    }
+    // An exit already reported by read() or write() is not reported twice.
+    if (child_.pid() <= 0 || exit_reported_)
+        return ok();
+    exit_reported_ = true;
+    ChildProcess::Ending ending = child_.reap(reap_grace_);
+    if (ending.terminated_by_us)
+        return ok();
+    const ChildExit& exit = ending.exit;
+    // Writing to our closed socket kills the command with SIGPIPE: our doing.
+    bool harmless = exit.success() || exit.kind == ChildExit::Kind::unknown ||
+                    (exit.kind == ChildExit::Kind::signaled && exit.value == SIGPIPE);
+    if (harmless)
+        return ok();
+    return Fail(ErrorCode::closed, "tunnel command `" + command_ + "` " + describe_exit(exit));
+}
+
+} // namespace interimap::tunnel
