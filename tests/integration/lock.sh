@@ -1,0 +1,46 @@
+#!/bin/bash
+# The database lock: while one instance runs, a second fails at once, before
+# starting its tunnel commands, saying the database is locked; the same holds
+# between our interimap and Debian's, in both directions.
+. "$(dirname "$0")/lib.sh"
+
+new_store local / maildir
+new_store remote . maildir
+db="$WORKDIR/state.db"
+# The first instance's local tunnel waits 3 s before serving: it holds the
+# database lock meanwhile.
+write_config "$WORKDIR/slow.conf" "database = $db"
+sed -i "0,/^command = /s|^command = \(.*\)|command = sh -c 'sleep 3; exec \1'|" "$WORKDIR/slow.conf"
+# The second instance's tunnel would leave a marker if it ever ran.
+write_config "$WORKDIR/marker.conf" "database = $db"
+sed -i "s|^command = \(.*\)|command = sh -c 'touch $WORKDIR/marker; exec \1'|" "$WORKDIR/marker.conf"
+
+wait_for_db() {
+    for _ in $(seq 50); do [ -s "$db" ] && return 0; sleep 0.1; done
+    fail "the first instance did not create the database"
+}
+
+# check_second_fails FIRST_PROGRAM SECOND_PROGRAM EXPECTED_TEXT
+check_second_fails() {
+    local first=$1 second=$2 expected=$3
+    rm -f "$WORKDIR/marker"
+    "$first" --config="$WORKDIR/slow.conf" >"$WORKDIR/first.log" 2>&1 &
+    local pid=$!
+    wait_for_db
+    sleep 0.5
+    local start end out status=0
+    start=$(date +%s%N)
+    out=$("$second" --config="$WORKDIR/marker.conf" 2>&1) || status=$?
+    end=$(date +%s%N)
+    [ "$status" -ne 0 ] || fail "$second ran while $first held the database: $out"
+    assert_contains "$out" "$expected"
+    [ ! -e "$WORKDIR/marker" ] || fail "$second started a tunnel although the database was locked"
+    [ $(( (end - start) / 1000000 )) -lt 2000 ] || fail "$second took too long to give up"
+    wait "$pid" || fail "$first failed: $(cat "$WORKDIR/first.log")"
+}
+
+check_second_fails "$INTERIMAP" "$INTERIMAP" "locked"
+check_second_fails "$INTERIMAP" interimap "database is locked"
+check_second_fails interimap "$INTERIMAP" "locked"
+out=$("$INTERIMAP" --config="$WORKDIR/marker.conf" 2>&1) || fail "run after the lock was released failed: $out"
+echo "lock: ok"
