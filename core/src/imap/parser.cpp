@@ -100,6 +100,45 @@ struct ResponseParser::State {
 
     // Bytes outside literals -------------------------------------------------
 
+    /// Fast path: consumes the run of bytes at the start of `bytes` that
+    /// step() would only append to the text, atom or quoted string being
+    /// read, and returns its length (0 when the next byte needs step()).
+    /// Stops short of the line limit so that step() reports it.
+    std::size_t plain_run(std::span<const std::byte> bytes) {
+        std::string* dest;
+        bool (*plain)(unsigned char);
+        if (phase == Phase::text) {
+            dest = &response.text;
+            plain = [](unsigned char c) { return c != 0 && !is_line_break(c); };
+        } else if (phase != Phase::data && phase != Phase::code_args) {
+            return 0;
+        } else if (token == Token::atom && section_depth == 0) {
+            dest = &pending;
+            plain = [](unsigned char c) {
+                return !is_ctl(c) && c != ' ' && c != '(' && c != ')' && c != '[' && c != ']';
+            };
+        } else if (token == Token::quoted) {
+            dest = &pending;
+            plain = [](unsigned char c) {
+                return c != '"' && c != '\\' && c != 0 && !is_line_break(c);
+            };
+        } else {
+            return 0;
+        }
+        const auto* p = reinterpret_cast<const char*>(bytes.data());
+        std::size_t limit = std::min(bytes.size(), limits.max_line - line_bytes);
+        std::size_t n = 0;
+        while (n < limit && plain(static_cast<unsigned char>(p[n])))
+            ++n;
+        line_bytes += n;
+        std::size_t room = limits.max_log_line - response.log_line.size();
+        response.log_line.append(p, std::min(n, room));
+        if (n > room)
+            log_truncated = true;
+        dest->append(p, n);
+        return n;
+    }
+
     bool step(unsigned char c) {
         if (++line_bytes > limits.max_line)
             return fail("response longer than " + std::to_string(limits.max_line) + " bytes");
@@ -594,6 +633,10 @@ Result<void> ResponseParser::feed(std::span<const std::byte> bytes,
     while (i < bytes.size()) {
         if (st.token == State::Token::literal_body) {
             i += st.literal_bytes(bytes.subspan(i));
+            continue;
+        }
+        if (std::size_t n = st.plain_run(bytes.subspan(i))) {
+            i += n;
             continue;
         }
         if (!st.step(static_cast<unsigned char>(bytes[i])))
