@@ -45,7 +45,7 @@ constexpr std::array<std::string_view, 4> kCreateTables = {
 };
 
 Result<void> create_schema(Connection& db, Logger& logger) {
-    logger.info({}, "Creating new schema in database file " + db.path().string());
+    logger.notice({}, "Creating new schema in database file " + db.path().string());
     for (const auto sql : kCreateTables)
         INTERIMAP_TRY(db.exec(sql, "creating the schema"));
     return db.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion),

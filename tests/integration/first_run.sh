@@ -21,7 +21,6 @@ populate() {
 populate ""
 write_config "$XDG_CONFIG_HOME/interimap/config"
 
-mkdir -p "$XDG_DATA_HOME" # TEMP
 out=$("$INTERIMAP" 2>&1) || fail "first run exited $?: $out"
 db="$XDG_DATA_HOME/interimap/localhost.db"
 assert_contains "$out" "Creating new schema in database file $db"
@@ -54,6 +53,15 @@ out2=$("$INTERIMAP" 2>&1) || fail "second run exited $?: $out2"
 assert_not_contains "$out2" "Created"
 assert_not_contains "$out2" "Creating new schema"
 assert_contains "$out2" "local: IMAP traffic (bytes)"
+
+# With --quiet, changes to the servers go unreported, those to the database not.
+doveadm_on local mailbox create -s Quiet
+out3=$("$INTERIMAP" --quiet 2>&1) || fail "quiet run exited $?: $out3"
+assert_contains "$out3" "database: Created mailbox Quiet"
+assert_not_contains "$out3" "remote: Created mailbox Quiet"
+assert_not_contains "$out3" "Subscribe"
+assert_not_contains "$out3" "IMAP traffic"
+assert_eq "$(doveadm_on remote mailbox list -s | sort | tr '\n' ' ')" "Drafts Quiet Shared "
 
 # The reference on an identical pair logs the same mailbox-list changes.
 if command -v interimap >/dev/null && [ "$(readlink -f "$(command -v interimap)")" != "$(readlink -f "$INTERIMAP")" ]; then

@@ -33,6 +33,7 @@ check_second_fails() {
     out=$("$second" --config="$WORKDIR/marker.conf" 2>&1) || status=$?
     end=$(date +%s%N)
     [ "$status" -ne 0 ] || fail "$second ran while $first held the database: $out"
+    assert_eq "$status" 11 "exit status of $second on a locked database (the reference's)"
     assert_contains "$out" "$expected"
     [ ! -e "$WORKDIR/marker" ] || fail "$second started a tunnel although the database was locked"
     [ $(( (end - start) / 1000000 )) -lt 2000 ] || fail "$second took too long to give up"

@@ -10,7 +10,8 @@ namespace interimap {
 
 enum class LogLevel {
     debug,   ///< shown with --debug only (IMAP traffic, internal steps)
-    info,    ///< normal progress ("Created mailbox X"); hidden by --quiet
+    info,    ///< normal progress ("Subscribe to X"); hidden by --quiet
+    notice,  ///< progress shown even with --quiet (changes to the database)
     warning, ///< printed as "WARNING: ..."
     error,   ///< printed as "ERROR: ..."
 };
@@ -37,6 +38,7 @@ public:
 
     void debug(const LogContext& c, std::string_view m) { write(LogLevel::debug, c, m); }
     void info(const LogContext& c, std::string_view m) { write(LogLevel::info, c, m); }
+    void notice(const LogContext& c, std::string_view m) { write(LogLevel::notice, c, m); }
     void warning(const LogContext& c, std::string_view m) { write(LogLevel::warning, c, m); }
     void error(const LogContext& c, std::string_view m) { write(LogLevel::error, c, m); }
 };

@@ -78,6 +78,8 @@ public:
     }
     T& operator*() & { return value(); }
     const T& operator*() const& { return value(); }
+    /// By value on a temporary, so `for (auto x : *store.mapping(id))` is safe.
+    T operator*() && { return std::move(value()); }
     T* operator->() { return &value(); }
     const T* operator->() const { return &value(); }
 

@@ -23,8 +23,11 @@ namespace interimap::app {
 namespace {
 
 /// Exit statuses of the reference: 1 for a failed run, the errno-like 2 for a
-/// missing configuration file, 255 for other fatal configuration errors.
+/// missing configuration file and 11 (EAGAIN) for a locked database, 255 for
+/// other fatal configuration errors.
 int exit_status_for(const Error& e) {
+    if (e.code == ErrorCode::locked)
+        return 11;
     if (e.code == ErrorCode::not_found && e.context.empty())
         return 2;
     if (e.code == ErrorCode::config && e.context.empty())
@@ -72,7 +75,7 @@ int interimap_main(int argc, char** argv) {
     }
     const auto& options = std::get<cli::InterimapOptions>(parsed);
     if (options.help) {
-        std::cout << cli::interimap_usage();
+        std::cerr << cli::interimap_usage(); // the reference prints it there too
         return 0;
     }
     plugin::PluginLoader plugins(plugin::default_search_path());

@@ -116,8 +116,8 @@ Result<void> run_sync(const SyncSettings& settings, Logger& logger, plugin::Plug
     remote_side.naming =
         sync::MailboxNaming(remote_request.reference, remote_side.listing.delimiter);
 
-    auto list_task = sync::sync_mailbox_list(local_side, remote_side, **store, filter.get(), logger,
-                                             settings.quiet);
+    auto list_task =
+        sync::sync_mailbox_list(local_side, remote_side, **store, filter.get(), logger);
     list_task.start();
     if (auto r = loop.run_until([&] { return list_task.done(); }); !r) {
         summary();

@@ -26,9 +26,22 @@ std::string home_directory() {
     return "";
 }
 
+/// Creates `dir` and its missing parents with mode 0700, as the XDG base
+/// directory specification asks (a fresh account has no ~/.local/share).
+Result<void> make_private_directories(const std::filesystem::path& dir) {
+    std::filesystem::path partial;
+    for (const auto& part : dir) {
+        partial /= part;
+        if (::mkdir(partial.c_str(), 0700) != 0 && errno != EEXIST)
+            return Fail(ErrorCode::io,
+                        "Couldn't create " + partial.string() + ": " + std::strerror(errno));
+    }
+    return ok();
+}
+
 } // namespace
 
-Result<std::filesystem::path> xdg_base_directory(XdgDirectory which) {
+Result<std::filesystem::path> xdg_base_directory(XdgDirectory which, bool create) {
     const char* variable = which == XdgDirectory::config ? "XDG_CONFIG_HOME" : "XDG_DATA_HOME";
     const char* fallback = which == XdgDirectory::config ? ".config" : ".local/share";
 
@@ -40,6 +53,8 @@ Result<std::filesystem::path> xdg_base_directory(XdgDirectory which) {
         base = std::filesystem::path(home_directory()) / fallback;
 
     std::error_code ec;
+    if (base.is_absolute() && create && !std::filesystem::exists(base, ec))
+        INTERIMAP_TRY(make_private_directories(base));
     if (!base.is_absolute() || !std::filesystem::is_directory(base, ec))
         return Fail(ErrorCode::not_found, "No such directory: " + base.string());
     return base;
@@ -49,7 +64,7 @@ Result<std::filesystem::path> xdg_resolve(XdgDirectory which, std::string_view p
                                           const std::filesystem::path& path, bool create) {
     if (path.is_absolute())
         return path;
-    auto base = xdg_base_directory(which);
+    auto base = xdg_base_directory(which, create);
     if (!base)
         return Fail(std::move(base).error());
     std::filesystem::path dir = *base / std::string(program);

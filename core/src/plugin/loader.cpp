@@ -23,6 +23,12 @@ std::deque<boost::dll::shared_library>& resident_libraries() {
     return libs;
 }
 
+/// Both servers connect from threads of their own, each loading plugins.
+std::mutex& loader_mutex() {
+    static std::mutex m;
+    return m;
+}
+
 bool same_name(std::string_view a, std::string_view b) {
     if (a.size() != b.size())
         return false;
@@ -94,6 +100,7 @@ Result<LoadedPlugin> PluginLoader::load_file(const fs::path& file, std::string_v
 }
 
 Result<LoadedPlugin> PluginLoader::load(std::string_view name, PluginKind kind) {
+    std::lock_guard lock(loader_mutex());
     if (auto it = loaded_.find(name); it != loaded_.end())
         return it->second;
     std::error_code ec;
@@ -157,6 +164,7 @@ Result<CompressionPtr> PluginLoader::make_compression(std::string_view name) {
 }
 
 std::vector<PluginInfo> PluginLoader::discover() {
+    std::lock_guard lock(loader_mutex());
     std::vector<PluginInfo> out;
     std::set<std::string> seen;
     std::error_code ec;

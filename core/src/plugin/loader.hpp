@@ -29,6 +29,7 @@ struct PluginInfo {
     std::string problem; ///< empty when the plugin is usable
 };
 
+/// Safe to use from several threads at once.
 class PluginLoader {
 public:
     explicit PluginLoader(std::vector<std::filesystem::path> search_path);

@@ -30,32 +30,29 @@ async::Task<Result<void>> simple_command(SideListing& side, imap::Command cmd, s
     co_return ok();
 }
 
-async::Task<Result<void>> subscribe(SideListing& side, const std::string& name, Logger& logger,
-                                    bool quiet) {
+async::Task<Result<void>> subscribe(SideListing& side, const std::string& name, Logger& logger) {
     imap::Command cmd("SUBSCRIBE");
     cmd.mailbox(name);
     auto r = co_await simple_command(side, std::move(cmd), "Couldn't subscribe to " + name);
-    if (r && !quiet)
+    if (r)
         logger.info(side.connection->log_context(), "Subscribe to " + name);
     co_return r;
 }
 
-async::Task<Result<void>> unsubscribe(SideListing& side, const std::string& name, Logger& logger,
-                                      bool quiet) {
+async::Task<Result<void>> unsubscribe(SideListing& side, const std::string& name, Logger& logger) {
     imap::Command cmd("UNSUBSCRIBE");
     cmd.mailbox(name);
     auto r = co_await simple_command(side, std::move(cmd), "Couldn't unsubscribe from " + name);
-    if (r && !quiet)
+    if (r)
         logger.info(side.connection->log_context(), "Unsubscribe to " + name);
     co_return r;
 }
 
-async::Task<Result<void>> create(SideListing& side, const std::string& name, Logger& logger,
-                                 bool quiet) {
+async::Task<Result<void>> create(SideListing& side, const std::string& name, Logger& logger) {
     imap::Command cmd("CREATE");
     cmd.mailbox(name);
     auto r = co_await simple_command(side, std::move(cmd), "Couldn't create mailbox " + name);
-    if (r && !quiet)
+    if (r)
         logger.info(side.connection->log_context(), "Created mailbox " + name);
     co_return r;
 }
@@ -65,7 +62,7 @@ async::Task<Result<void>> create(SideListing& side, const std::string& name, Log
 async::Task<Result<MailboxListOutcome>> sync_mailbox_list(SideListing& local, SideListing& remote,
                                                           StateStore& store,
                                                           const MailboxFilter* filter,
-                                                          Logger& logger, bool quiet) {
+                                                          Logger& logger) {
     const LogContext db_context{"database", {}};
     std::set<StoredMailboxName> names;
     for (SideListing* side : {&local, &remote})
@@ -110,12 +107,12 @@ async::Task<Result<MailboxListOutcome>> sync_mailbox_list(SideListing& local, Si
                     bool on_local = l->subscribed;
                     if (subscribed) {
                         auto u = co_await unsubscribe(on_local ? local : remote,
-                                                      on_local ? *l_name : *r_name, logger, quiet);
+                                                      on_local ? *l_name : *r_name, logger);
                         if (!u)
                             co_return Fail(std::move(u).error());
                     } else {
                         auto s = co_await subscribe(on_local ? remote : local,
-                                                    on_local ? *r_name : *l_name, logger, quiet);
+                                                    on_local ? *r_name : *l_name, logger);
                         if (!s)
                             co_return Fail(std::move(s).error());
                     }
@@ -128,14 +125,14 @@ async::Task<Result<MailboxListOutcome>> sync_mailbox_list(SideListing& local, Si
                 auto id = store.add_mailbox(mailbox, subscribed);
                 if (!id)
                     co_return Fail(std::move(id).error());
-                logger.info(db_context, "Created mailbox " + display(mailbox));
+                logger.notice(db_context, "Created mailbox " + display(mailbox));
                 if (subscribed && !l->subscribed) {
-                    auto s = co_await subscribe(local, *l_name, logger, quiet);
+                    auto s = co_await subscribe(local, *l_name, logger);
                     if (!s)
                         co_return Fail(std::move(s).error());
                 }
                 if (subscribed && !r->subscribed) {
-                    auto s = co_await subscribe(remote, *r_name, logger, quiet);
+                    auto s = co_await subscribe(remote, *r_name, logger);
                     if (!s)
                         co_return Fail(std::move(s).error());
                 }
@@ -156,12 +153,12 @@ async::Task<Result<MailboxListOutcome>> sync_mailbox_list(SideListing& local, Si
             auto id = store.add_mailbox(mailbox, present->subscribed);
             if (!id)
                 co_return Fail(std::move(id).error());
-            logger.info(db_context, "Created mailbox " + display(mailbox));
-            auto c = co_await create(target, target_name, logger, quiet);
+            logger.notice(db_context, "Created mailbox " + display(mailbox));
+            auto c = co_await create(target, target_name, logger);
             if (!c)
                 co_return Fail(std::move(c).error());
             if (present->subscribed) {
-                auto s = co_await subscribe(target, target_name, logger, quiet);
+                auto s = co_await subscribe(target, target_name, logger);
                 if (!s)
                     co_return Fail(std::move(s).error());
             }

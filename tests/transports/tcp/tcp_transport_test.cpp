@@ -250,6 +250,7 @@ TEST(TcpTransport, PeerResetIsAClosedErrorNamingTheEndpoint) {
     ASSERT_TRUE(server.ok());
     Result<StreamPtr> stream = open_tcp(tcp_section("[127.0.0.1]", server.port_text()));
     ASSERT_TRUE(stream);
+    ASSERT_TRUE((*stream)->write(std::as_bytes(std::span("a1 NOOP\r\n", 9))));
     auto got = read_until(**stream);
     ASSERT_TRUE(got.error);
     EXPECT_EQ(got.error->code, ErrorCode::closed);
