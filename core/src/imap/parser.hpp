@@ -31,8 +31,11 @@ public:
 /// broken server cannot grow memory without limit. Exceeding one is an error.
 struct ParserLimits {
     /// Longest response outside literals: the bytes of all its lines together
-    /// (a response with literals spans several lines), CRLFs included.
-    std::size_t max_line = 1 << 20;
+    /// (a response with literals spans several lines), CRLFs included. Large
+    /// enough for "* SEARCH" with two million UIDs (servers without ESEARCH)
+    /// or an uncompacted VANISHED list. Parsed values take up to ~44 times
+    /// the text (88 bytes per Value, "1 " is 2 bytes), so keep it modest.
+    std::size_t max_line = 16 << 20;
     /// Most literal bytes held in memory for one response (in practice: the
     /// largest literal); literals given to a sink do not count.
     std::uint64_t max_buffered_literal = 64ull << 20;

@@ -474,6 +474,25 @@ TEST(ImapParser, EmitsEachResponseAsSoonAsItIsComplete) {
     EXPECT_TRUE(parser.at_boundary());
 }
 
+TEST(ImapParser, ByteAtATimeStaysLinear) {
+    // Re-scanning the buffered part of a response on every byte would make
+    // this ~10^12 steps; a linear parser does it in well under a second.
+    const std::size_t n = 1 << 20;
+    std::string input = "* OK " + std::string(n, 't') + "\r\n* X " + std::string(n, 'a') + " \"" +
+                        std::string(n, 'q') + "\" (" + std::string(n / 2, 'b') + " " +
+                        std::string(n / 2 - 1, 'c') + ")\r\n";
+    ResponseParser parser;
+    std::vector<Response> out;
+    auto handler = [&](Response&& r) { out.push_back(std::move(r)); };
+    for (char c : input)
+        ASSERT_TRUE(parser.feed(std::string_view(&c, 1), handler));
+    ASSERT_EQ(out.size(), 2u);
+    EXPECT_EQ(out[0].text.size(), n);
+    ASSERT_EQ(out[1].data.size(), 3u);
+    EXPECT_EQ(out[1].data[1].text.size(), n);
+    EXPECT_EQ(out[1].data[2].items[1].text.size(), n / 2 - 1);
+}
+
 TEST(ImapParser, LogLineIsBounded) {
     ParserLimits limits;
     limits.max_log_line = 10;
@@ -680,6 +699,19 @@ TEST(ImapParser, LineTooLong) {
               1u);
     EXPECT_TRUE(
         feed_whole("* 1 FETCH (BODY[] {1}\r\nx " + std::string(60, 'y') + ")\r\n", limits).failed);
+}
+
+TEST(ImapParser, LongSearchResultFitsTheDefaultLimit) {
+    // A server without ESEARCH lists every UID: 500000 of them is ~3.4 MB.
+    std::string line = "* SEARCH";
+    for (int uid = 1; uid <= 500000; ++uid)
+        line += " " + std::to_string(uid);
+    std::vector<Response> out;
+    ResponseParser parser;
+    ASSERT_TRUE(parser.feed(line + "\r\n", [&](Response&& r) { out.push_back(std::move(r)); }));
+    ASSERT_EQ(out.size(), 1u);
+    ASSERT_EQ(out[0].data.size(), 500000u);
+    EXPECT_EQ(out[0].data.back().number, 500000u);
 }
 
 TEST(ImapParser, NestingTooDeep) {
