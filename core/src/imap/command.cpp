@@ -26,7 +26,7 @@ void append_quoted(std::string& out, std::string_view s) {
 /// Where the bytes of one argument go: the wire form or the log form.
 class Writer {
 public:
-    Writer(const WriterOptions* options) : options_(options) {}
+    explicit Writer(const WriterOptions* options) : options_(options) {}
 
     std::vector<CommandSegment> segments{1};
 
