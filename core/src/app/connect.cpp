@@ -1,21 +1,14 @@
 #include "app/connect.hpp"
 
+#include "util/ascii.hpp"
+
 #include <algorithm>
-#include <cctype>
 
 namespace interimap::app {
 
-namespace {
-std::string lower(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return s;
-}
-} // namespace
-
 Result<StreamPtr> open_stream(const ConfigSection& section, const std::string& name, Logger& logger,
                               plugin::PluginLoader& plugins, bool keepalive) {
-    std::string type = lower(section.get_or("type", "imaps"));
+    std::string type = ascii_lower(section.get_or("type", "imaps"));
     ConnectRequest request{section, logger, LogContext{name, {}}, keepalive && type != "tunnel"};
     auto with_context = [&](Error e) {
         if (e.context.empty())

@@ -6,9 +6,9 @@
 #include "log/standard_logger.hpp"
 #include "plugin/loader.hpp"
 #include "plugin/search_path.hpp"
+#include "util/ascii.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <chrono>
 #include <iostream>
 #include <thread>
@@ -54,12 +54,6 @@ void print_version(plugin::PluginLoader& plugins) {
             std::cout << ": unusable: " << p.problem;
         std::cout << "  [" << p.file.string() << "]\n";
     }
-}
-
-std::string upper(std::string s) {
-    std::transform(s.begin(), s.end(), s.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    return s;
 }
 
 } // namespace
@@ -128,7 +122,7 @@ int interimap_main(int argc, char** argv) {
     } else if (config->list_mailbox) {
         settings.patterns = *config->list_mailbox;
     }
-    settings.list_select_opts = upper(config->defaults.get_or("list-select-opts", ""));
+    settings.list_select_opts = ascii_upper(config->defaults.get_or("list-select-opts", ""));
     settings.ignore_mailbox = config->defaults.get("ignore-mailbox");
     settings.notify = options.notify;
     settings.quiet = options.quiet;

@@ -1,24 +1,16 @@
 #include "imap/capabilities.hpp"
 
+#include "util/ascii.hpp"
+
 #include <algorithm>
-#include <cctype>
 
 namespace interimap::imap {
-
-namespace {
-std::string upper(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    return out;
-}
-} // namespace
 
 void Capabilities::assign(const std::vector<Value>& values) {
     names_.clear();
     for (const Value& v : values)
         if (v.kind == Value::Kind::atom || v.kind == Value::Kind::number)
-            names_.insert(upper(v.text));
+            names_.insert(ascii_upper(v.text));
     known_ = true;
 }
 
@@ -28,7 +20,7 @@ void Capabilities::invalidate() {
 }
 
 bool Capabilities::has(std::string_view name) const {
-    return names_.count(upper(name)) > 0;
+    return names_.count(ascii_upper(name)) > 0;
 }
 
 std::vector<std::string> Capabilities::auth_mechanisms() const {

@@ -1,10 +1,10 @@
 #include "plugin/loader.hpp"
 
 #include "plugin/search_path.hpp"
+#include "util/ascii.hpp"
 
 #include <algorithm>
 #include <boost/dll/shared_library.hpp>
-#include <cctype>
 #include <deque>
 #include <dlfcn.h>
 #include <mutex>
@@ -27,16 +27,6 @@ std::deque<boost::dll::shared_library>& resident_libraries() {
 std::mutex& loader_mutex() {
     static std::mutex m;
     return m;
-}
-
-bool same_name(std::string_view a, std::string_view b) {
-    if (a.size() != b.size())
-        return false;
-    for (std::size_t i = 0; i < a.size(); ++i)
-        if (std::tolower(static_cast<unsigned char>(a[i])) !=
-            std::tolower(static_cast<unsigned char>(b[i])))
-            return false;
-    return true;
 }
 
 /// Boost.DLL's message is generic; dlerror() says which symbol or library
@@ -112,7 +102,7 @@ Result<LoadedPlugin> PluginLoader::load(std::string_view name, PluginKind kind) 
         if (!loaded)
             return loaded;
         const PluginDescriptor* d = loaded->descriptor;
-        if (d->kind != kind || d->name == nullptr || !same_name(d->name, name))
+        if (d->kind != kind || d->name == nullptr || !ascii_iequals(d->name, name))
             return Fail(ErrorCode::abi_mismatch,
                         "plugin " + std::string(name) + ": " + file.string() + " provides " +
                             plugin_kind_name(d->kind) + " \"" + (d->name ? d->name : "") +

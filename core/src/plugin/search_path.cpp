@@ -1,7 +1,8 @@
 #include "plugin/search_path.hpp"
 
+#include "util/ascii.hpp"
+
 #include <algorithm>
-#include <cctype>
 #include <cstdlib>
 #include <system_error>
 
@@ -14,10 +15,7 @@ namespace interimap::plugin {
 namespace fs = std::filesystem;
 
 std::string plugin_file_name(std::string_view name) {
-    std::string lower(name);
-    std::transform(lower.begin(), lower.end(), lower.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return "interimap-" + lower + ".so";
+    return "interimap-" + ascii_lower(name) + ".so";
 }
 
 std::vector<fs::path> make_search_path(std::optional<std::string_view> env_value,

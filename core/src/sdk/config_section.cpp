@@ -1,28 +1,19 @@
-#include <interimap/config.hpp>
+#include "util/ascii.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <charconv>
+#include <interimap/config.hpp>
 
 namespace interimap {
-
-namespace {
-
-std::string upper(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    return out;
-}
-
-} // namespace
 
 void ConfigSection::set(std::string key, std::string value, ConfigOrigin origin) {
     origins_.insert_or_assign(key, std::move(origin));
     values_.insert_or_assign(std::move(key), std::move(value));
 }
 
-bool ConfigSection::has(std::string_view key) const { return values_.find(key) != values_.end(); }
+bool ConfigSection::has(std::string_view key) const {
+    return values_.find(key) != values_.end();
+}
 
 std::optional<std::string> ConfigSection::get(std::string_view key) const {
     auto it = values_.find(key);
@@ -40,7 +31,7 @@ Result<bool> ConfigSection::get_bool(std::string_view key, bool fallback) const 
     auto it = values_.find(key);
     if (it == values_.end())
         return fallback;
-    std::string v = upper(it->second);
+    std::string v = ascii_upper(it->second);
     if (v == "YES" || v == "1" || v == "TRUE" || v == "ON")
         return true;
     if (v == "NO" || v == "0" || v == "FALSE" || v == "OFF")

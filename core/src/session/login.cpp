@@ -1,22 +1,15 @@
 #include "session/login.hpp"
 
 #include "session/base64.hpp"
+#include "util/ascii.hpp"
 
 #include <algorithm>
-#include <cctype>
 #include <sstream>
 #include <variant>
 
 namespace interimap::session {
 
 namespace {
-
-std::string upper(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    return out;
-}
 
 std::vector<std::string> words(std::string_view s) {
     std::istringstream in{std::string(s)};
@@ -39,7 +32,7 @@ Result<AuthenticatorPtr> choose_authenticator(const imap::Capabilities& caps,
                                               plugin::PluginLoader& plugins) {
     auto advertised = caps.auth_mechanisms();
     for (const std::string& wanted : words(section.get_or("auth", "PLAIN LOGIN"))) {
-        std::string mech = upper(wanted);
+        std::string mech = ascii_upper(wanted);
         bool sasl_listed =
             std::find(advertised.begin(), advertised.end(), mech) != advertised.end();
         // LOGIN is the IMAP LOGIN command, present on every server; other
@@ -63,7 +56,7 @@ async::Task<Result<void>> authenticate(imap::Connection& conn, const ConfigSecti
     if (!chosen)
         co_return Fail(std::move(chosen).error());
     AuthenticatorPtr auth = std::move(*chosen);
-    std::string mech = upper(auth->mechanism());
+    std::string mech = ascii_upper(auth->mechanism());
     // RFC 3501 7.2.1: with LOGINDISABLED, the server must not be sent credentials.
     if (caps.has("LOGINDISABLED") && (mech == "LOGIN" || mech == "PLAIN"))
         co_return Fail(ErrorCode::auth, "Logins are disabled.");
@@ -183,7 +176,7 @@ async::Task<Result<void>> login(imap::Connection& conn, const ConfigSection& sec
         opts.collects = {"ENABLED"};
         opts.on_untagged = [&enabled](const imap::Response& r) {
             for (const imap::Value& v : r.data)
-                enabled.push_back(upper(v.text));
+                enabled.push_back(ascii_upper(v.text));
         };
         auto r = co_await conn.send(std::move(cmd), std::move(opts));
         if (!r)
@@ -191,7 +184,7 @@ async::Task<Result<void>> login(imap::Connection& conn, const ConfigSection& sec
         if (!r->ok())
             co_return with_text(ErrorCode::refused, "ENABLE failed", *r);
         for (const std::string& e : options.enable)
-            if (std::find(enabled.begin(), enabled.end(), upper(e)) == enabled.end())
+            if (std::find(enabled.begin(), enabled.end(), ascii_upper(e)) == enabled.end())
                 co_return Fail(ErrorCode::protocol, "Couldn't ENABLE " + e);
     }
     co_return ok();

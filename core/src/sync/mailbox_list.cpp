@@ -1,21 +1,15 @@
 #include "sync/mailbox_list.hpp"
 
+#include "util/ascii.hpp"
+
 #include <algorithm>
-#include <cctype>
 
 namespace interimap::sync {
 
 namespace {
 
-std::string lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return out;
-}
-
 bool is_inbox(std::string_view name) {
-    return lower(name) == "inbox";
+    return ascii_lower(name) == "inbox";
 }
 
 /// Parses "* LIST (attrs) delim name [extended items]".
@@ -24,7 +18,7 @@ std::optional<ListedMailbox> parse_list(const imap::Response& r) {
         return std::nullopt;
     ListedMailbox m;
     for (const imap::Value& a : r.data[0].items) {
-        std::string attr = lower(a.text);
+        std::string attr = ascii_lower(a.text);
         m.attributes.push_back(a.text);
         if (attr == "\\subscribed")
             m.subscribed = true;
@@ -49,7 +43,7 @@ std::optional<std::pair<std::string, MailboxState>> parse_status(const imap::Res
     MailboxState s;
     const auto& items = r.data[1].items;
     for (std::size_t i = 0; i + 1 < items.size(); i += 2) {
-        std::string key = lower(items[i].text);
+        std::string key = ascii_lower(items[i].text);
         const imap::Value& v = items[i + 1];
         if (v.kind != imap::Value::Kind::number || v.overflow)
             return std::nullopt;

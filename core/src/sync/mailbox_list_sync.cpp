@@ -21,40 +21,30 @@ const ListedMailbox* find_existing(const SideListing& side, const StoredMailboxN
     return &it->second;
 }
 
-async::Task<Result<void>> simple_command(SideListing& side, imap::Command cmd, std::string what) {
+/// A mailbox command (CREATE, SUBSCRIBE, UNSUBSCRIBE) on one server, logged
+/// with the reference's wording once the server accepted it.
+struct MailboxCommand {
+    const char* verb;
+    const char* done;   ///< log text on success, before the name
+    const char* failed; ///< error text on refusal, before the name
+};
+constexpr MailboxCommand kCreate{"CREATE", "Created mailbox ", "Couldn't create mailbox "};
+constexpr MailboxCommand kSubscribe{"SUBSCRIBE", "Subscribe to ", "Couldn't subscribe to "};
+constexpr MailboxCommand kUnsubscribe{"UNSUBSCRIBE", "Unsubscribe to ",
+                                      "Couldn't unsubscribe from "};
+
+async::Task<Result<void>> run_mailbox_command(const MailboxCommand& what, SideListing& side,
+                                              const std::string& name, Logger& logger) {
+    imap::Command cmd(what.verb);
+    cmd.mailbox(name);
     auto done = co_await side.connection->send(std::move(cmd));
     if (!done)
         co_return Fail(std::move(done).error());
     if (!done->ok())
-        co_return Fail(ErrorCode::refused, what + ": " + done->text, side.connection->name());
+        co_return Fail(ErrorCode::refused, what.failed + name + ": " + done->text,
+                       side.connection->name());
+    logger.info(side.connection->log_context(), what.done + name);
     co_return ok();
-}
-
-async::Task<Result<void>> subscribe(SideListing& side, const std::string& name, Logger& logger) {
-    imap::Command cmd("SUBSCRIBE");
-    cmd.mailbox(name);
-    auto r = co_await simple_command(side, std::move(cmd), "Couldn't subscribe to " + name);
-    if (r)
-        logger.info(side.connection->log_context(), "Subscribe to " + name);
-    co_return r;
-}
-
-async::Task<Result<void>> unsubscribe(SideListing& side, const std::string& name, Logger& logger) {
-    imap::Command cmd("UNSUBSCRIBE");
-    cmd.mailbox(name);
-    auto r = co_await simple_command(side, std::move(cmd), "Couldn't unsubscribe from " + name);
-    if (r)
-        logger.info(side.connection->log_context(), "Unsubscribe to " + name);
-    co_return r;
-}
-
-async::Task<Result<void>> create(SideListing& side, const std::string& name, Logger& logger) {
-    imap::Command cmd("CREATE");
-    cmd.mailbox(name);
-    auto r = co_await simple_command(side, std::move(cmd), "Couldn't create mailbox " + name);
-    if (r)
-        logger.info(side.connection->log_context(), "Created mailbox " + name);
-    co_return r;
 }
 
 } // namespace
@@ -106,13 +96,14 @@ async::Task<Result<MailboxListOutcome>> sync_mailbox_list(SideListing& local, Si
                     // last run wins, and the database remembers the outcome.
                     bool on_local = l->subscribed;
                     if (subscribed) {
-                        auto u = co_await unsubscribe(on_local ? local : remote,
-                                                      on_local ? *l_name : *r_name, logger);
+                        auto u =
+                            co_await run_mailbox_command(kUnsubscribe, on_local ? local : remote,
+                                                         on_local ? *l_name : *r_name, logger);
                         if (!u)
                             co_return Fail(std::move(u).error());
                     } else {
-                        auto s = co_await subscribe(on_local ? remote : local,
-                                                    on_local ? *r_name : *l_name, logger);
+                        auto s = co_await run_mailbox_command(kSubscribe, on_local ? remote : local,
+                                                              on_local ? *r_name : *l_name, logger);
                         if (!s)
                             co_return Fail(std::move(s).error());
                     }
@@ -127,12 +118,12 @@ async::Task<Result<MailboxListOutcome>> sync_mailbox_list(SideListing& local, Si
                     co_return Fail(std::move(id).error());
                 logger.notice(db_context, "Created mailbox " + display(mailbox));
                 if (subscribed && !l->subscribed) {
-                    auto s = co_await subscribe(local, *l_name, logger);
+                    auto s = co_await run_mailbox_command(kSubscribe, local, *l_name, logger);
                     if (!s)
                         co_return Fail(std::move(s).error());
                 }
                 if (subscribed && !r->subscribed) {
-                    auto s = co_await subscribe(remote, *r_name, logger);
+                    auto s = co_await run_mailbox_command(kSubscribe, remote, *r_name, logger);
                     if (!s)
                         co_return Fail(std::move(s).error());
                 }
@@ -154,11 +145,11 @@ async::Task<Result<MailboxListOutcome>> sync_mailbox_list(SideListing& local, Si
             if (!id)
                 co_return Fail(std::move(id).error());
             logger.notice(db_context, "Created mailbox " + display(mailbox));
-            auto c = co_await create(target, target_name, logger);
+            auto c = co_await run_mailbox_command(kCreate, target, target_name, logger);
             if (!c)
                 co_return Fail(std::move(c).error());
             if (present->subscribed) {
-                auto s = co_await subscribe(target, target_name, logger);
+                auto s = co_await run_mailbox_command(kSubscribe, target, target_name, logger);
                 if (!s)
                     co_return Fail(std::move(s).error());
             }
