@@ -8,6 +8,7 @@
 #include "sync/mailbox_filter.hpp"
 #include "sync/mailbox_list.hpp"
 #include "sync/mailbox_list_sync.hpp"
+#include "sync/mailbox_sync.hpp"
 
 #include <future>
 #include <thread>
@@ -31,6 +32,39 @@ prepare(imap::Connection& conn, const ConfigSection& section, plugin::PluginLoad
                                                     sync::print_delimiter(listing->delimiter) +
                                                     " as hierarchy delimiter");
     co_return listing;
+}
+
+/// Synchronises every dirty mailbox of the list, one after the other (each
+/// one drives both servers at once).
+async::Task<Result<void>> sync_mailboxes(sync::SideListing& local_listing,
+                                         sync::SideListing& remote_listing, StateStore& store,
+                                         Logger& logger,
+                                         const std::vector<StoredMailboxName>& names) {
+    sync::SyncSide local{Side::local, local_listing.connection, local_listing.naming, nullptr};
+    sync::SyncSide remote{Side::remote, remote_listing.connection, remote_listing.naming, nullptr};
+    sync::SyncContext context{&local, &remote, &store, &logger};
+    for (const StoredMailboxName& name : names) {
+        auto record = store.find_mailbox(name);
+        if (!record)
+            co_return Fail(std::move(record).error());
+        if (!*record)
+            continue;
+        auto status_of = [&](const sync::SideListing& side) -> std::optional<MailboxState> {
+            auto server_name = side.naming.to_server(name);
+            if (!server_name)
+                return std::nullopt;
+            auto it = side.listing.mailboxes.find(*server_name);
+            if (it == side.listing.mailboxes.end())
+                return std::nullopt;
+            return it->second.status;
+        };
+        if (!sync::is_dirty(**record, status_of(local_listing), status_of(remote_listing)))
+            continue;
+        auto r = co_await sync::sync_mailbox(context, **record);
+        if (!r)
+            co_return r;
+    }
+    co_return ok();
 }
 
 Error in_context(Error e, const std::string& context) {
@@ -124,9 +158,20 @@ Result<void> run_sync(const SyncSettings& settings, Logger& logger, plugin::Plug
         return r;
     }
     auto outcome = list_task.take_result();
-    summary();
-    if (!outcome)
+    if (!outcome) {
+        summary();
         return Fail(std::move(outcome).error());
+    }
+
+    auto sync_task = sync_mailboxes(local_side, remote_side, **store, logger, outcome->mailboxes);
+    sync_task.start();
+    if (auto r = loop.run_until([&] { return sync_task.done(); }); !r) {
+        summary();
+        return r;
+    }
+    summary();
+    if (auto r = sync_task.take_result(); !r)
+        return r;
 
     auto closed_local = local.close();
     auto closed_remote = remote.close();

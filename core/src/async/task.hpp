@@ -11,10 +11,10 @@
 
 namespace interimap::async {
 
-/// Parameters of a task are references to objects the caller keeps alive
-/// until the task finishes. By-value class parameters are avoided: g++ 12
-/// made a coroutine read the caller's temporary copy instead of its own
-/// (ASan: stack-use-after-scope in session::login).
+/// A task keeps references to its reference parameters until it finishes:
+/// the caller keeps those arguments alive (never pass a temporary to a
+/// `const T&` parameter of a task that is not awaited in the same
+/// full-expression).
 ///
 /// A lazily started coroutine producing a T. Awaiting it starts it and
 /// resumes the awaiter when it finishes (symmetric transfer, no recursion).

@@ -1,0 +1,381 @@
+#include "sync/mailbox_sync.hpp"
+
+#include "async/when_both.hpp"
+#include "sync/mailbox_ops.hpp"
+#include "sync/message_copy.hpp"
+
+#include <algorithm>
+#include <map>
+#include <unordered_map>
+
+namespace interimap::sync {
+
+namespace {
+
+/// The UID mapping of the mailbox being synchronised, both ways.
+struct Mapping {
+    std::unordered_map<Uid, Uid> local_to_remote;
+    std::unordered_map<Uid, Uid> remote_to_local;
+
+    void add(UidPair p) {
+        local_to_remote[p.local] = p.remote;
+        remote_to_local[p.remote] = p.local;
+    }
+    void remove_local(Uid l) {
+        auto it = local_to_remote.find(l);
+        if (it == local_to_remote.end())
+            return;
+        remote_to_local.erase(it->second);
+        local_to_remote.erase(it);
+    }
+};
+
+/// Per side: the bounds below which a report is about a message we know.
+struct Known {
+    Uid uidnext = 1;                 ///< UIDs below are replicated
+    std::uint64_t highestmodseq = 0; ///< changes up to this are synchronised
+};
+
+async::Task<Result<void>> no_op() {
+    co_return ok();
+}
+
+async::Task<Result<void>> push_all(SyncSide& side,
+                                   const std::map<FlagList, std::vector<Uid>>& groups,
+                                   std::uint64_t modseq, Logger& logger) {
+    // Every group's commands go out before the first answer is awaited.
+    std::vector<async::Task<Result<std::vector<Uid>>>> tasks;
+    for (const auto& [flags, uids] : groups)
+        tasks.push_back(push_flags(side, flags, uids, modseq, logger));
+    for (auto& t : tasks) {
+        auto r = co_await t;
+        if (!r)
+            co_return Fail(std::move(r).error());
+    }
+    co_return ok();
+}
+
+Result<void> both(std::pair<Result<void>, Result<void>>&& r) {
+    if (!r.first)
+        return std::move(r.first);
+    return std::move(r.second);
+}
+
+/// Flag updates and vanished messages, repeated until neither server
+/// reports anything new. Returns whether anything was done.
+async::Task<Result<bool>> sync_known(SyncContext& ctx, MailboxId id, const StoredMailboxName& name,
+                                     Mapping& mapping, Known& lknown, Known& rknown) {
+    SyncSide& local = *ctx.local;
+    SyncSide& remote = *ctx.remote;
+    Logger& logger = *ctx.logger;
+    std::string display = display_name(name, local.naming.delimiter());
+    bool changed = false;
+    for (int round = 0; round < 1000; ++round) {
+        // Updates whose flags are unknown (refused STOREs, bare MODSEQs) are
+        // fetched first.
+        std::vector<Uid> lfetch, rfetch;
+        auto lmod = local.selected->take_modified();
+        auto rmod = remote.selected->take_modified();
+        for (auto& [uid, u] : lmod)
+            if (!u.flags || u.modseq == 0)
+                lfetch.push_back(uid);
+        for (auto& [uid, u] : rmod)
+            if (!u.flags || u.modseq == 0)
+                rfetch.push_back(uid);
+        if (!lfetch.empty() || !rfetch.empty()) {
+            for (auto& [uid, u] : lmod)
+                if (u.flags && u.modseq)
+                    local.selected->mark_known(uid, u);
+            for (auto& [uid, u] : rmod)
+                if (u.flags && u.modseq)
+                    remote.selected->mark_known(uid, u);
+            auto lt = lfetch.empty() ? no_op() : fetch_flags(local, lfetch);
+            auto rt = rfetch.empty() ? no_op() : fetch_flags(remote, rfetch);
+            auto fetched = both(co_await async::when_both(lt, rt));
+            if (!fetched)
+                co_return Fail(std::move(fetched).error());
+            continue;
+        }
+        for (SyncSide* s : {&local, &remote})
+            if (s->selected->protocol_error)
+                co_return Fail(ErrorCode::protocol, *s->selected->protocol_error, s->name());
+
+        auto lvanished = local.selected->take_vanished();
+        auto rvanished = remote.selected->take_vanished();
+        std::erase_if(lvanished, [&](Uid u) { return u >= lknown.uidnext; });
+        std::erase_if(rvanished, [&](Uid u) { return u >= rknown.uidnext; });
+        std::erase_if(lmod, [&](const auto& e) {
+            return e.first >= lknown.uidnext || e.second.modseq <= lknown.highestmodseq;
+        });
+        std::erase_if(rmod, [&](const auto& e) {
+            return e.first >= rknown.uidnext || e.second.modseq <= rknown.highestmodseq;
+        });
+        for (Uid u : lvanished)
+            lmod.erase(u);
+        for (Uid u : rvanished)
+            rmod.erase(u);
+        if (lvanished.empty() && rvanished.empty() && lmod.empty() && rmod.empty())
+            co_return changed;
+        changed = true;
+
+        // Vanished on one side: remove on the other unless gone there too.
+        if (!lvanished.empty() || !rvanished.empty()) {
+            std::vector<Uid> ltoremove, rtoremove, ldunno, rdunno;
+            std::sort(lvanished.begin(), lvanished.end());
+            std::sort(rvanished.begin(), rvanished.end());
+            for (Uid l : lvanished) {
+                auto it = mapping.local_to_remote.find(l);
+                if (it == mapping.local_to_remote.end())
+                    ldunno.push_back(l);
+                else if (!std::binary_search(rvanished.begin(), rvanished.end(), it->second))
+                    rtoremove.push_back(it->second);
+            }
+            for (Uid r : rvanished) {
+                auto it = mapping.remote_to_local.find(r);
+                if (it == mapping.remote_to_local.end())
+                    rdunno.push_back(r);
+                else if (!std::binary_search(lvanished.begin(), lvanished.end(), it->second))
+                    ltoremove.push_back(it->second);
+            }
+            if (!ldunno.empty())
+                logger.warning(remote.context(), "No match for " + std::to_string(ldunno.size()) +
+                                                     " vanished local UID(s) " +
+                                                     compact_set(ldunno) + ". Ignoring.");
+            if (!rdunno.empty())
+                logger.warning(local.context(), "No match for " + std::to_string(rdunno.size()) +
+                                                    " vanished remote UID(s) " +
+                                                    compact_set(rdunno) + ". Ignoring.");
+            auto lt = ltoremove.empty() ? no_op() : remove_messages(local, ltoremove, logger);
+            auto rt = rtoremove.empty() ? no_op() : remove_messages(remote, rtoremove, logger);
+            auto removed = both(co_await async::when_both(lt, rt));
+            if (!removed)
+                co_return Fail(std::move(removed).error());
+            // The mapping goes only once the messages are gone on both sides.
+            INTERIMAP_CO_TRY(ctx.store->begin());
+            std::vector<Uid> gone_local = lvanished;
+            gone_local.insert(gone_local.end(), ltoremove.begin(), ltoremove.end());
+            for (Uid l : gone_local)
+                if (mapping.local_to_remote.count(l)) {
+                    INTERIMAP_CO_TRY(ctx.store->remove_mapping(id, Side::local, l));
+                    mapping.remove_local(l);
+                }
+            INTERIMAP_CO_TRY(ctx.store->commit());
+        }
+
+        // Flag updates: to the other side, or the union on both on conflict.
+        std::map<FlagList, std::vector<Uid>> lupdate, rupdate;
+        for (const auto& [l, u] : lmod) {
+            auto it = mapping.local_to_remote.find(l);
+            if (it == mapping.local_to_remote.end()) {
+                logger.warning(remote.context(), "No match for modified local UID " +
+                                                     std::to_string(l) + ". Try '--repair'.");
+                continue;
+            }
+            Uid r = it->second;
+            auto other = rmod.find(r);
+            if (other == rmod.end()) {
+                rupdate[*u.flags].push_back(r);
+            } else if (*other->second.flags != *u.flags) {
+                FlagList all = union_flags(*u.flags, *other->second.flags);
+                logger.warning({}, "Conflicting flag update in " + display + " for local UID " +
+                                       std::to_string(l) + " (" + *u.flags + ") and remote UID " +
+                                       std::to_string(r) + " (" + *other->second.flags +
+                                       "). Setting both to the union (" + all + ").");
+                lupdate[all].push_back(l);
+                rupdate[all].push_back(r);
+            }
+        }
+        for (const auto& [r, u] : rmod) {
+            auto it = mapping.remote_to_local.find(r);
+            if (it == mapping.remote_to_local.end()) {
+                logger.warning(local.context(), "No match for modified remote UID " +
+                                                    std::to_string(r) + ". Try '--repair'.");
+                continue;
+            }
+            if (!lmod.count(it->second))
+                lupdate[*u.flags].push_back(it->second);
+        }
+        auto lt = push_all(local, lupdate, lknown.highestmodseq, logger);
+        auto rt = push_all(remote, rupdate, rknown.highestmodseq, logger);
+        auto pushed = both(co_await async::when_both(lt, rt));
+        if (!pushed)
+            co_return Fail(std::move(pushed).error());
+    }
+    co_return Fail(ErrorCode::protocol, "The servers keep reporting changes to " + display +
+                                            "; giving up after 1000 rounds");
+}
+
+std::optional<QresyncParams> qresync_params(const std::optional<MailboxState>& state) {
+    if (!state || state->highestmodseq == 0 || state->uidnext <= 1)
+        return std::nullopt;
+    QresyncParams p;
+    p.uidvalidity = state->uidvalidity;
+    p.modseq = state->highestmodseq;
+    p.known_uids = "1:" + std::to_string(state->uidnext - 1);
+    return p;
+}
+
+Result<void> check_uidvalidity(const SyncSide& side, const std::optional<MailboxState>& state) {
+    if (state && state->uidvalidity != *side.selected->uidvalidity)
+        return Fail(ErrorCode::protocol,
+                    "UIDVALIDITY changed! (" + std::to_string(state->uidvalidity) +
+                        " != " + std::to_string(*side.selected->uidvalidity) +
+                        ")  Need to invalidate the UID cache for " + side.selected->name + ".",
+                    side.name());
+    return ok();
+}
+
+async::Task<Result<CopyOutcome>> copy_if(bool any, const CopyJob& job) {
+    if (!any)
+        co_return CopyOutcome{};
+    co_return co_await copy_messages(job);
+}
+
+} // namespace
+
+bool is_dirty(const MailboxRecord& m, const std::optional<MailboxState>& l,
+              const std::optional<MailboxState>& r) {
+    if (!m.local || !m.remote || !l || !r)
+        return true;
+    return l->uidnext != m.local->uidnext || l->highestmodseq != m.local->highestmodseq ||
+           r->uidnext != m.remote->uidnext || r->highestmodseq != m.remote->highestmodseq;
+}
+
+async::Task<Result<void>> sync_mailbox(SyncContext& ctx, const MailboxRecord& mailbox) {
+    SyncSide& local = *ctx.local;
+    SyncSide& remote = *ctx.remote;
+    StateStore& store = *ctx.store;
+    auto lname = local.naming.to_server(mailbox.name);
+    auto rname = remote.naming.to_server(mailbox.name);
+    if (!lname)
+        co_return Fail(std::move(lname).error());
+    if (!rname)
+        co_return Fail(std::move(rname).error());
+
+    auto lq = qresync_params(mailbox.local);
+    auto rq = qresync_params(mailbox.remote);
+    auto lselect = select_mailbox(local, *lname, lq);
+    auto rselect = select_mailbox(remote, *rname, rq);
+    auto selected = both(co_await async::when_both(lselect, rselect));
+    if (!selected)
+        co_return Fail(std::move(selected).error());
+    // Checked before anything is modified on either side or in the database.
+    INTERIMAP_CO_TRY(check_uidvalidity(local, mailbox.local));
+    INTERIMAP_CO_TRY(check_uidvalidity(remote, mailbox.remote));
+
+    Mapping mapping;
+    {
+        auto pairs = store.mapping(mailbox.id);
+        if (!pairs)
+            co_return Fail(std::move(pairs).error());
+        for (const UidPair& p : *pairs)
+            mapping.add(p);
+    }
+    Known lknown, rknown;
+    const bool known = mailbox.local && mailbox.remote;
+    if (known) {
+        lknown = Known{std::max<Uid>(mailbox.local->uidnext, 1), mailbox.local->highestmodseq};
+        rknown = Known{std::max<Uid>(mailbox.remote->uidnext, 1), mailbox.remote->highestmodseq};
+        auto changed = co_await sync_known(ctx, mailbox.id, mailbox.name, mapping, lknown, rknown);
+        if (!changed)
+            co_return Fail(std::move(changed).error());
+        lknown.highestmodseq = *local.selected->highestmodseq;
+        rknown.highestmodseq = *remote.selected->highestmodseq;
+        if (*changed) {
+            INTERIMAP_CO_TRY(store.begin());
+            INTERIMAP_CO_TRY(store.set_state(
+                mailbox.id, Side::local,
+                {mailbox.local->uidvalidity, mailbox.local->uidnext, lknown.highestmodseq}));
+            INTERIMAP_CO_TRY(store.set_state(
+                mailbox.id, Side::remote,
+                {mailbox.remote->uidvalidity, mailbox.remote->uidnext, rknown.highestmodseq}));
+            INTERIMAP_CO_TRY(store.commit());
+        }
+    } else {
+        // A new pair: its states exist from now on; they become useful with
+        // the first mapping, committed together.
+        INTERIMAP_CO_TRY(store.begin());
+        INTERIMAP_CO_TRY(
+            store.set_state(mailbox.id, Side::local, {*local.selected->uidvalidity, 0, 0}));
+        INTERIMAP_CO_TRY(
+            store.set_state(mailbox.id, Side::remote, {*remote.selected->uidvalidity, 0, 0}));
+        INTERIMAP_CO_TRY(store.commit());
+    }
+
+    // New messages: those that existed when selected, both ways at once;
+    // then whatever arrived meanwhile, without what we appended ourselves.
+    const Uid lselect_next = *local.selected->uidnext;
+    const Uid rselect_next = *remote.selected->uidnext;
+    std::vector<Uid> lappended, rappended;
+    Uid lseen = 0, rseen = 0;
+    Uid lfrom = lknown.uidnext, rfrom = rknown.uidnext;
+    Uid lto = lselect_next, rto = rselect_next;
+    for (int pass = 0; pass < 100; ++pass) {
+        CopyJob to_local{&remote, &local, {}, mailbox.id, &store, ctx.logger};
+        CopyJob to_remote{&local, &remote, {}, mailbox.id, &store, ctx.logger};
+        if (pass == 0) {
+            if (rfrom < rto)
+                to_local.fetch_sets = {std::to_string(rfrom) + ":" + std::to_string(rto - 1)};
+            if (lfrom < lto)
+                to_remote.fetch_sets = {std::to_string(lfrom) + ":" + std::to_string(lto - 1)};
+        } else {
+            to_local.fetch_sets = range_excluding(std::max(rfrom, rto), rappended);
+            to_remote.fetch_sets = range_excluding(std::max(lfrom, lto), lappended);
+        }
+        auto lcopy = copy_if(!to_local.fetch_sets.empty(), to_local);
+        auto rcopy = copy_if(!to_remote.fetch_sets.empty(), to_remote);
+        auto copied = co_await async::when_both(lcopy, rcopy);
+        if (!copied.first)
+            co_return Fail(std::move(copied.first).error());
+        if (!copied.second)
+            co_return Fail(std::move(copied.second).error());
+        const CopyOutcome& into_local = *copied.first;
+        const CopyOutcome& into_remote = *copied.second;
+        for (std::size_t i = 0; i < into_local.source_uids.size(); ++i)
+            mapping.add({into_local.target_uids[i], into_local.source_uids[i]});
+        for (std::size_t i = 0; i < into_remote.source_uids.size(); ++i)
+            mapping.add({into_remote.source_uids[i], into_remote.target_uids[i]});
+        lappended.insert(lappended.end(), into_local.target_uids.begin(),
+                         into_local.target_uids.end());
+        rappended.insert(rappended.end(), into_remote.target_uids.begin(),
+                         into_remote.target_uids.end());
+        rseen = std::max(rseen, into_local.highest_source_uid);
+        lseen = std::max(lseen, into_remote.highest_source_uid);
+        // Another pass only after a pass that copied something: a server
+        // may have received mail while we copied (mail arriving otherwise
+        // leaves the mailbox dirty for the next run).
+        if (into_local.source_uids.empty() && into_remote.source_uids.empty())
+            break;
+    }
+
+    // Only UIDs we saw or allocated count: a UIDNEXT the server announces
+    // may cover mail that arrived meanwhile, which must not be skipped.
+    // Computed in 64 bits: after UID 4294967295 the next would not fit; the
+    // database column holds 32 bits, so it saturates there.
+    auto new_uidnext = [](Uid select_next, const std::vector<Uid>& appended, Uid seen) {
+        std::uint64_t next = select_next;
+        for (Uid u : appended)
+            next = std::max<std::uint64_t>(next, std::uint64_t{u} + 1);
+        next = std::max<std::uint64_t>(next, std::uint64_t{seen} + 1);
+        return static_cast<Uid>(std::min<std::uint64_t>(next, 0xFFFFFFFFull));
+    };
+    lknown.uidnext = new_uidnext(lselect_next, lappended, lseen);
+    rknown.uidnext = new_uidnext(rselect_next, rappended, rseen);
+
+    // Flag updates and expunges that happened meanwhile.
+    auto changed = co_await sync_known(ctx, mailbox.id, mailbox.name, mapping, lknown, rknown);
+    if (!changed)
+        co_return Fail(std::move(changed).error());
+
+    INTERIMAP_CO_TRY(store.begin());
+    INTERIMAP_CO_TRY(store.set_state(
+        mailbox.id, Side::local,
+        {*local.selected->uidvalidity, lknown.uidnext, *local.selected->highestmodseq}));
+    INTERIMAP_CO_TRY(store.set_state(
+        mailbox.id, Side::remote,
+        {*remote.selected->uidvalidity, rknown.uidnext, *remote.selected->highestmodseq}));
+    INTERIMAP_CO_TRY(store.commit());
+    co_return ok();
+}
+
+} // namespace interimap::sync

@@ -1,0 +1,31 @@
+// Synchronising one mailbox, as interimap(1) describes: SELECT both sides
+// (QRESYNC), propagate vanished messages and flag updates (repeating while
+// the servers report more), copy new messages both ways, then store
+// UIDNEXT and HIGHESTMODSEQ last.
+#pragma once
+
+#include "async/task.hpp"
+#include "sync/side.hpp"
+
+#include <interimap/log.hpp>
+#include <interimap/result.hpp>
+#include <interimap/state_store.hpp>
+
+namespace interimap::sync {
+
+struct SyncContext {
+    SyncSide* local = nullptr;
+    SyncSide* remote = nullptr;
+    StateStore* store = nullptr;
+    Logger* logger = nullptr;
+};
+
+/// Synchronises `mailbox` (a database record, states possibly unknown).
+async::Task<Result<void>> sync_mailbox(SyncContext& context, const MailboxRecord& mailbox);
+
+/// True if the LIST-STATUS values differ from what the database recorded
+/// (or nothing is recorded yet).
+bool is_dirty(const MailboxRecord& mailbox, const std::optional<MailboxState>& local_status,
+              const std::optional<MailboxState>& remote_status);
+
+} // namespace interimap::sync

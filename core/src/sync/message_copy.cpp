@@ -1,0 +1,195 @@
+#include "sync/message_copy.hpp"
+
+#include "sync/mailbox_ops.hpp"
+
+#include <algorithm>
+#include <deque>
+
+namespace interimap::sync {
+
+namespace {
+
+constexpr std::size_t kBatchMessages = 128;
+constexpr std::size_t kBatchBytes = 1 << 20;
+
+struct Message {
+    Uid uid = 0;
+    std::string flags;
+    std::optional<std::string> internal_date;
+    std::string body;
+};
+
+struct Batch {
+    std::vector<Uid> source_uids;
+    imap::PendingCommand append;
+};
+
+/// "1:3,7" with ranges only for consecutive runs, in the given order (the
+/// reference's compact_list, used in "Added" messages).
+std::string compact_list(const std::vector<Uid>& uids) {
+    std::string out;
+    for (std::size_t i = 0; i < uids.size();) {
+        std::size_t j = i;
+        while (j + 1 < uids.size() && uids[j + 1] == uids[j] + 1)
+            ++j;
+        if (!out.empty())
+            out += ',';
+        out += std::to_string(uids[i]);
+        if (j > i)
+            out += ":" + std::to_string(uids[j]);
+        i = j + 1;
+    }
+    return out;
+}
+
+} // namespace
+
+std::vector<std::string> range_excluding(Uid from, std::vector<Uid> skip) {
+    std::sort(skip.begin(), skip.end());
+    skip.erase(std::unique(skip.begin(), skip.end()), skip.end());
+    std::vector<std::string> out;
+    std::string current;
+    std::uint64_t next = from;
+    auto add = [&](std::uint64_t a, std::uint64_t b) {
+        std::string r = a == b ? std::to_string(a) : std::to_string(a) + ":" + std::to_string(b);
+        if (!current.empty() && current.size() + r.size() + 1 > 1000) {
+            out.push_back(std::move(current));
+            current.clear();
+        }
+        if (!current.empty())
+            current += ',';
+        current += r;
+    };
+    for (Uid s : skip) {
+        if (s < next)
+            continue;
+        if (s > next)
+            add(next, s - 1);
+        next = static_cast<std::uint64_t>(s) + 1;
+    }
+    if (next <= 0xFFFFFFFFull)
+        add(next, 0xFFFFFFFFull);
+    if (!current.empty())
+        out.push_back(std::move(current));
+    return out;
+}
+
+async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job) {
+    SyncSide& source = *job.source;
+    SyncSide& target = *job.target;
+    Logger& logger = *job.logger;
+    CopyOutcome outcome;
+    const bool multiappend = target.connection->capabilities().has("MULTIAPPEND");
+    const std::string target_name = target.selected->name;
+
+    std::deque<Batch> batches;
+    std::vector<Message> pending;
+    std::size_t pending_bytes = 0;
+    std::optional<Error> failure;
+
+    auto flush = [&] {
+        if (pending.empty())
+            return;
+        imap::Command cmd("APPEND");
+        cmd.mailbox(target_name);
+        Batch batch{{}, imap::PendingCommand(nullptr)};
+        for (Message& m : pending) {
+            cmd.raw("(" + m.flags + ")");
+            if (m.internal_date)
+                cmd.string(*m.internal_date);
+            cmd.literal(m.body);
+            batch.source_uids.push_back(m.uid);
+        }
+        batch.append = target.connection->send(std::move(cmd));
+        batches.push_back(std::move(batch));
+        pending.clear();
+        pending_bytes = 0;
+    };
+
+    imap::CommandOptions opts;
+    opts.collects = {"FETCH"};
+    opts.on_untagged = [&](const imap::Response& r) {
+        auto f = parse_fetch(r);
+        if (!f || !f->body) {
+            // A flag update the server sent meanwhile, not a body.
+            source.selected->handle(r);
+            return;
+        }
+        if (!f->uid) {
+            failure = make_error(ErrorCode::protocol, "FETCH response without UID: " + r.log_line,
+                                 source.name());
+            return;
+        }
+        outcome.highest_source_uid = std::max(outcome.highest_source_uid, *f->uid);
+        if (f->modseq)
+            source.selected->highestmodseq =
+                std::max(source.selected->highestmodseq.value_or(0), *f->modseq);
+        const imap::Value& body = *f->body;
+        if (body.kind != imap::Value::Kind::string || body.text.empty()) {
+            // APPEND cannot carry an empty message (RFC 3502 6.3.11).
+            logger.warning(source.context(),
+                           "Ignoring new 0-length message (UID " + std::to_string(*f->uid) + ")");
+            return;
+        }
+        logger.info(source.context(), "UID " + std::to_string(*f->uid) + " from <" +
+                                          envelope_sender(f->envelope) + "> (" +
+                                          f->internal_date.value_or("") + ")");
+        std::size_t size = body.text.size();
+        if (!pending.empty() && (!multiappend || pending.size() >= kBatchMessages ||
+                                 pending_bytes + size > kBatchBytes))
+            flush();
+        pending.push_back(Message{*f->uid, f->flags.value_or(""), f->internal_date, body.text});
+        pending_bytes += size;
+    };
+
+    std::vector<imap::PendingCommand> fetches;
+    for (const std::string& set : job.fetch_sets)
+        fetches.push_back(source.connection->send(
+            std::move(imap::Command("UID FETCH")
+                          .raw(set)
+                          .raw("(MODSEQ FLAGS INTERNALDATE ENVELOPE BODY.PEEK[])")),
+            opts));
+    for (auto& f : fetches) {
+        auto done = expect_ok(co_await f, source, "UID FETCH failed");
+        if (!done)
+            co_return Fail(std::move(done).error());
+    }
+    if (failure)
+        co_return Fail(*failure);
+    flush();
+
+    for (Batch& batch : batches) {
+        auto done = expect_ok(co_await batch.append, target, "Couldn't APPEND to " + target_name);
+        if (!done)
+            co_return Fail(std::move(done).error());
+        if (!done->code || done->code->name != "APPENDUID" || done->code->args.size() != 2)
+            co_return Fail(ErrorCode::protocol,
+                           "APPEND to " + target_name + " gave no APPENDUID (UIDPLUS)",
+                           target.name());
+        auto uids = parse_uid_set(done->code->args[1].text);
+        if (!uids || uids->size() != batch.source_uids.size())
+            co_return Fail(ErrorCode::protocol,
+                           "APPENDUID " + done->code->args[1].text + " does not match the " +
+                               std::to_string(batch.source_uids.size()) + " message(s) appended",
+                           target.name());
+        INTERIMAP_CO_TRY(job.store->begin());
+        for (std::size_t i = 0; i < uids->size(); ++i) {
+            UidPair pair = source.which == Side::local ? UidPair{batch.source_uids[i], (*uids)[i]}
+                                                       : UidPair{(*uids)[i], batch.source_uids[i]};
+            INTERIMAP_CO_TRY(job.store->add_mapping(job.mailbox, pair));
+        }
+        INTERIMAP_CO_TRY(job.store->commit());
+        Uid highest = *std::max_element(uids->begin(), uids->end());
+        target.selected->uidnext = std::max(target.selected->uidnext.value_or(1), highest + 1);
+        std::string list = target.which == Side::local
+                               ? compact_list(*uids) + " <- " + compact_list(batch.source_uids)
+                               : compact_list(batch.source_uids) + " -> " + compact_list(*uids);
+        logger.info(target.context(), "Added " + std::to_string(uids->size()) + " UID(s) " + list);
+        outcome.source_uids.insert(outcome.source_uids.end(), batch.source_uids.begin(),
+                                   batch.source_uids.end());
+        outcome.target_uids.insert(outcome.target_uids.end(), uids->begin(), uids->end());
+    }
+    co_return outcome;
+}
+
+} // namespace interimap::sync
