@@ -2,6 +2,8 @@
 
 #include "app/sync_run.hpp"
 #include "cli/interimap_options.hpp"
+#include "commands/delete_mailbox.hpp"
+#include "commands/rename_mailbox.hpp"
 #include "config/interimap_config.hpp"
 #include "log/standard_logger.hpp"
 #include "plugin/loader.hpp"
@@ -101,8 +103,8 @@ int interimap_main(int argc, char** argv) {
     if (options.debug > 0)
         log.debug({}, ">>> interimap " INTERIMAP_VERSION);
 
-    if (options.command != cli::InterimapOptions::Command::sync) {
-        log.error({}, "--repair, --delete and --rename are not implemented yet");
+    if (options.command == cli::InterimapOptions::Command::repair) {
+        log.error({}, "--repair is not implemented yet");
         return 1;
     }
 
@@ -110,6 +112,20 @@ int interimap_main(int argc, char** argv) {
     if (!database) {
         log.error({}, database.error().message);
         return exit_status_for(database.error());
+    }
+
+    if (options.command != cli::InterimapOptions::Command::sync) {
+        commands::CommandSettings command{config->local, config->remote, *database,
+                                          options.mailboxes,
+                                          commands::Targets::from_names(options.targets)};
+        auto r = options.command == cli::InterimapOptions::Command::delete_
+                     ? commands::run_delete(command, log, plugins)
+                     : commands::run_rename(command, log, plugins);
+        if (!r) {
+            log.error(LogContext{r.error().context, {}}, r.error().message);
+            return exit_status_for(r.error());
+        }
+        return 0;
     }
 
     SyncSettings settings;

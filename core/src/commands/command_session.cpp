@@ -1,0 +1,220 @@
+#include "commands/command_session.hpp"
+
+#include "app/connect.hpp"
+#include "session/login.hpp"
+#include "sync/mailbox_list.hpp"
+
+#include <algorithm>
+#include <future>
+
+namespace interimap::commands {
+
+namespace {
+
+/// Logs in and lists the names as typed, on the local server.
+async::Task<Result<sync::MailboxListing>> login_and_list(imap::Connection& connection,
+                                                         const ConfigSection& section,
+                                                         plugin::PluginLoader& plugins,
+                                                         const session::LoginOptions& options,
+                                                         const sync::ListRequest& request) {
+    auto logged_in = co_await session::login(connection, section, plugins, options);
+    if (!logged_in)
+        co_return Fail(std::move(logged_in).error());
+    co_return co_await sync::list_mailboxes(connection, request);
+}
+
+/// The commands' LIST: the names given, no selection options and no STATUS,
+/// as the reference lists them for --delete and --rename.
+sync::ListRequest list_request(const ConfigSection& section, std::vector<std::string> patterns) {
+    return sync::ListRequest{section.get_or("list-reference", ""), std::move(patterns), "", false};
+}
+
+void log_delimiter(imap::Connection& connection, std::optional<char> delimiter) {
+    if (connection.logger().debug_level() > 0)
+        connection.logger().debug(connection.log_context(), "Using " +
+                                                                sync::print_delimiter(delimiter) +
+                                                                " as hierarchy delimiter");
+}
+
+} // namespace
+
+Error in_context(Error e, const std::string& context) {
+    if (e.context.empty())
+        e.context = context;
+    return e;
+}
+
+Result<void> in_transaction(StateStore& store, const std::function<Result<void>()>& change) {
+    auto done = store.begin();
+    if (done) {
+        done = change();
+        if (done)
+            done = store.commit();
+        else
+            (void)store.rollback();
+    }
+    if (!done)
+        return Fail(in_context(std::move(done).error(), "database"));
+    return ok();
+}
+
+Targets Targets::from_names(const std::vector<std::string>& names) {
+    Targets t;
+    for (const std::string& n : names) {
+        if (n == "local")
+            t.local = true;
+        else if (n == "remote")
+            t.remote = true;
+        else if (n == "database")
+            t.database = true;
+    }
+    return t;
+}
+
+CommandSession::CommandSession(Logger& logger, StateStoreFactoryPtr factory, StateStorePtr store)
+    : logger_(logger), store_factory_(std::move(factory)), store_(std::move(store)) {}
+
+CommandSession::~CommandSession() {
+    // The reference reports traffic even when a command fails.
+    log_traffic();
+}
+
+Result<std::unique_ptr<CommandSession>> CommandSession::open(const CommandSettings& settings,
+                                                             Logger& logger,
+                                                             plugin::PluginLoader& plugins) {
+    // The database comes first: a second instance fails on its lock before
+    // any network traffic.
+    auto factory = plugins.make_state_store("sqlite");
+    if (!factory)
+        return Fail(in_context(std::move(factory).error(), "database"));
+    auto store = (*factory)->open(settings.database, logger);
+    if (!store)
+        return Fail(in_context(std::move(store).error(), "database"));
+    std::unique_ptr<CommandSession> session(
+        new CommandSession(logger, std::move(*factory), std::move(*store)));
+    if (auto r = session->connect_and_list(settings, plugins); !r)
+        return Fail(std::move(r).error());
+    return session;
+}
+
+Result<void> CommandSession::connect_and_list(const CommandSettings& settings,
+                                              plugin::PluginLoader& plugins) {
+    // Connecting may block (DNS, TLS, a slow tunnel): one thread per server.
+    auto connect = [&](const ConfigSection& section, const char* name) {
+        return std::async(std::launch::async, [&section, name, this, &plugins] {
+            return app::open_stream(section, name, logger_, plugins, false);
+        });
+    };
+    auto local_future = connect(settings.local, "local");
+    auto remote_future = connect(settings.remote, "remote");
+    auto local_stream = local_future.get();
+    auto remote_stream = remote_future.get();
+    if (!local_stream)
+        return Fail(std::move(local_stream).error());
+    if (!remote_stream)
+        return Fail(std::move(remote_stream).error());
+    local_connection_ = std::make_unique<imap::Connection>(
+        std::string("local"), std::move(*local_stream), logger_, loop_);
+    remote_connection_ = std::make_unique<imap::Connection>(
+        std::string("remote"), std::move(*remote_stream), logger_, loop_);
+
+    // Both log in at once; the local server lists the names as typed
+    // meanwhile. The remote server can only list them once the local
+    // delimiter is known.
+    auto login_options = session::interimap_login_options(false);
+    auto local_request = list_request(settings.local, settings.mailboxes);
+    auto local_task =
+        login_and_list(*local_connection_, settings.local, plugins, login_options, local_request);
+    auto remote_login =
+        session::login(*remote_connection_, settings.remote, plugins, login_options);
+    local_task.start();
+    remote_login.start();
+    INTERIMAP_TRY(loop_.run_until([&] { return local_task.done() && remote_login.done(); }));
+    auto local_listing = local_task.take_result();
+    if (!local_listing)
+        return Fail(in_context(std::move(local_listing).error(), "local"));
+    if (auto r = remote_login.take_result(); !r)
+        return Fail(in_context(std::move(r).error(), "remote"));
+    log_delimiter(*local_connection_, local_listing->delimiter);
+    local_.connection = local_connection_.get();
+    local_.naming = sync::MailboxNaming(local_request.reference, local_listing->delimiter);
+    local_.listing = std::move(*local_listing);
+
+    for (std::string name : settings.mailboxes) {
+        if (auto d = local_.listing.delimiter)
+            std::replace(name.begin(), name.end(), *d, '\0');
+        mailboxes_.push_back(std::move(name));
+    }
+
+    // Stored names with a NUL make the remote server report its delimiter first.
+    auto remote_request = list_request(settings.remote, mailboxes_);
+    auto remote_task = sync::list_mailboxes(*remote_connection_, remote_request);
+    INTERIMAP_TRY(run_task(remote_task));
+    auto remote_listing = remote_task.take_result();
+    if (!remote_listing)
+        return Fail(in_context(std::move(remote_listing).error(), "remote"));
+    log_delimiter(*remote_connection_, remote_listing->delimiter);
+    remote_.connection = remote_connection_.get();
+    remote_.naming = sync::MailboxNaming(remote_request.reference, remote_listing->delimiter);
+    remote_.listing = std::move(*remote_listing);
+
+    // A hierarchical namespace cannot be mirrored to a flat one.
+    std::optional<char> ld = local_.listing.delimiter, rd = remote_.listing.delimiter;
+    if (ld.has_value() != rd.has_value())
+        return Fail(ErrorCode::protocol,
+                    "Local and remote namespaces are neither both flat nor both hierarchical "
+                    "(local " +
+                        sync::print_delimiter(ld) + ", remote " + sync::print_delimiter(rd) + ").");
+    return ok();
+}
+
+template <typename T>
+Result<void> CommandSession::run_task(async::Task<T>& task) {
+    task.start();
+    return loop_.run_until([&] { return task.done(); });
+}
+
+Result<void> CommandSession::run(async::Task<Result<void>>& task) {
+    INTERIMAP_TRY(run_task(task));
+    return task.take_result();
+}
+
+bool CommandSession::listed(Side which, const StoredMailboxName& stored) {
+    const sync::SideListing& s = side(which);
+    auto name = s.naming.to_server(stored);
+    return name && s.listing.mailboxes.contains(*name);
+}
+
+bool CommandSession::exists(Side which, const StoredMailboxName& stored) {
+    const sync::SideListing& s = side(which);
+    auto name = s.naming.to_server(stored);
+    if (!name)
+        return false;
+    auto it = s.listing.mailboxes.find(*name);
+    return it != s.listing.mailboxes.end() && it->second.selectable;
+}
+
+std::string CommandSession::display(const StoredMailboxName& stored) const {
+    return sync::display_name(stored, local_.naming.delimiter());
+}
+
+void CommandSession::log_traffic() {
+    if (traffic_logged_ || !local_connection_)
+        return;
+    traffic_logged_ = true;
+    for (imap::Connection* c : {local_connection_.get(), remote_connection_.get()})
+        logger_.info(c->log_context(), imap::format_traffic(c->traffic()));
+}
+
+Result<void> CommandSession::finish() {
+    log_traffic();
+    auto closed_local = local_connection_->close();
+    auto closed_remote = remote_connection_->close();
+    if (!closed_local)
+        return Fail(in_context(std::move(closed_local).error(), "local"));
+    if (!closed_remote)
+        return Fail(in_context(std::move(closed_remote).error(), "remote"));
+    return ok();
+}
+
+} // namespace interimap::commands

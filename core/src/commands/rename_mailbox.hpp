@@ -1,0 +1,24 @@
+// interimap --rename SOURCE DEST: recursive, on the --target(s) selected. The
+// servers move the children along with IMAP RENAME; in the database every
+// stored name under SOURCE follows. Refused before any change when DEST
+// exists on a selected target.
+#pragma once
+
+#include "commands/command_session.hpp"
+
+#include <utility>
+#include <vector>
+
+namespace interimap::commands {
+
+Result<void> run_rename(const CommandSettings& settings, Logger& logger,
+                        plugin::PluginLoader& plugins);
+
+/// The database renames for SOURCE -> DEST among `stored`: the mailbox
+/// itself and every name starting with SOURCE + NUL, ordered so that no new
+/// name collides with an old name still waiting for its own rename.
+std::vector<std::pair<MailboxId, StoredMailboxName>>
+plan_database_renames(const std::vector<MailboxRecord>& stored, const StoredMailboxName& from,
+                      const StoredMailboxName& to);
+
+} // namespace interimap::commands
