@@ -52,9 +52,27 @@ Result<void> create_schema(Connection& db, Logger& logger) {
                    "setting the schema version");
 }
 
+/// Our addition, outside interimap 0.5's schema (which ignores other
+/// tables): copies in flight, so that a copy made just before an
+/// interruption is recognised instead of made twice. No foreign key, so that
+/// the reference's --delete of a mailbox is never refused because of it.
+constexpr std::string_view kCreatePendingAppend =
+    "CREATE TABLE IF NOT EXISTS interimap_pending_append ("
+    "idx            INTEGER      NOT NULL, "
+    "target         INTEGER      NOT NULL CHECK (target IN (0, 1)), "
+    "source_uid     UNSIGNED INT NOT NULL CHECK (source_uid > 0), "
+    "min_target_uid UNSIGNED INT NOT NULL, "
+    "fingerprint    BLOB         NOT NULL, "
+    "PRIMARY KEY (idx, target, source_uid))";
+
 } // namespace
 
 Result<void> prepare_schema(Connection& db, Logger& logger) {
+    INTERIMAP_TRY(prepare_reference_schema(db, logger));
+    return db.exec(kCreatePendingAppend, "creating the table of copies in flight");
+}
+
+Result<void> prepare_reference_schema(Connection& db, Logger& logger) {
     auto version = db.query_int("PRAGMA user_version", "reading the schema version");
     if (!version)
         return Fail(std::move(version).error());
@@ -71,7 +89,8 @@ Result<void> prepare_schema(Connection& db, Logger& logger) {
         return Fail(ErrorCode::storage,
                     where + " has an invalid schema version " + std::to_string(*version));
 
-    auto tables = db.query_int("SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+    auto tables = db.query_int("SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+                               " AND name != 'interimap_pending_append'",
                                "looking for tables");
     if (!tables)
         return Fail(std::move(tables).error());

@@ -24,4 +24,7 @@ inline constexpr std::int64_t kSchemaVersion = 1;
 /// is opened (and locked) before any network traffic.
 Result<void> prepare_schema(Connection& db, Logger& logger);
 
+/// interimap 0.5's tables only (prepare_schema adds ours).
+Result<void> prepare_reference_schema(Connection& db, Logger& logger);
+
 } // namespace interimap::sqlite

@@ -23,6 +23,7 @@ constexpr std::string_view kSetSubscribed = "UPDATE mailboxes SET subscribed = ?
 constexpr std::string_view kRenameMailbox = "UPDATE mailboxes SET mailbox = ?2 WHERE idx = ?1";
 // Referencing tables first, so that foreign keys hold after each statement.
 constexpr std::string_view kDeleteMailbox[] = {
+    "DELETE FROM interimap_pending_append WHERE idx = ?1",
     "DELETE FROM mapping WHERE idx = ?1",
     "DELETE FROM local WHERE idx = ?1",
     "DELETE FROM remote WHERE idx = ?1",
@@ -45,6 +46,15 @@ constexpr std::string_view kRemoveMapping[] = {
     "DELETE FROM mapping WHERE idx = ?1 AND lUID = ?2",
     "DELETE FROM mapping WHERE idx = ?1 AND rUID = ?2",
 };
+
+constexpr std::string_view kAddPending =
+    "INSERT OR REPLACE INTO interimap_pending_append"
+    " (idx, target, source_uid, min_target_uid, fingerprint) VALUES (?1, ?2, ?3, ?4, ?5)";
+constexpr std::string_view kPending =
+    "SELECT target, source_uid, min_target_uid, fingerprint FROM interimap_pending_append"
+    " WHERE idx = ?1 ORDER BY target, source_uid";
+constexpr std::string_view kClearPending =
+    "DELETE FROM interimap_pending_append WHERE idx = ?1 AND target = ?2 AND source_uid = ?3";
 
 /// RFC 7162: mod-sequences are positive 63-bit integers, which is also what
 /// fits SQLite's signed INTEGER.
@@ -295,6 +305,49 @@ Result<void> SqliteStore::remove_mapping(MailboxId id, Side side, std::uint32_t 
         return Fail(ErrorCode::not_found,
                     "database " + db_.path().string() + ": " + what + " is not in the mapping");
     return ok();
+}
+
+Result<void> SqliteStore::add_pending(MailboxId id, const std::vector<PendingAppend>& copies) {
+    INTERIMAP_TRY(ensure_transaction());
+    for (const PendingAppend& c : copies) {
+        INTERIMAP_STATEMENT(insert, kAddPending);
+        insert.bind_int(1, id)
+            .bind_int(2, side_index(c.target))
+            .bind_int(3, c.source_uid)
+            .bind_int(4, c.min_target_uid)
+            .bind_blob(5, c.fingerprint);
+        INTERIMAP_TRY(insert.run("recording a copy in flight in mailbox " + std::to_string(id)));
+    }
+    return ok();
+}
+
+Result<std::vector<PendingAppend>> SqliteStore::pending(MailboxId id) {
+    INTERIMAP_STATEMENT(query, kPending);
+    query.bind_int(1, id);
+    std::vector<PendingAppend> out;
+    for (;;) {
+        auto row = query.step("reading the copies in flight of mailbox " + std::to_string(id));
+        if (!row)
+            return Fail(std::move(row).error());
+        if (!*row)
+            return out;
+        const std::int64_t target = query.column_int(0);
+        const std::int64_t source = query.column_int(1);
+        const std::int64_t min_target = query.column_int(2);
+        if ((target != 0 && target != 1) || !is_uid(source) || min_target < 0 ||
+            min_target > 0xFFFFFFFFll)
+            return corrupt("copies in flight of mailbox " + std::to_string(id));
+        out.push_back(PendingAppend{target == 0 ? Side::local : Side::remote,
+                                    static_cast<std::uint32_t>(source),
+                                    static_cast<std::uint32_t>(min_target), query.column_blob(3)});
+    }
+}
+
+Result<void> SqliteStore::clear_pending(MailboxId id, Side target, std::uint32_t source_uid) {
+    INTERIMAP_TRY(ensure_transaction());
+    INTERIMAP_STATEMENT(remove, kClearPending);
+    remove.bind_int(1, id).bind_int(2, side_index(target)).bind_int(3, source_uid);
+    return remove.run("forgetting a copy in flight in mailbox " + std::to_string(id));
 }
 
 } // namespace interimap::sqlite

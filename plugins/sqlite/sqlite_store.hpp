@@ -39,6 +39,10 @@ public:
     Result<void> add_mapping(MailboxId id, UidPair pair) override;
     Result<void> remove_mapping(MailboxId id, Side side, std::uint32_t uid) override;
 
+    Result<void> add_pending(MailboxId id, const std::vector<PendingAppend>& copies) override;
+    Result<std::vector<PendingAppend>> pending(MailboxId id) override;
+    Result<void> clear_pending(MailboxId id, Side target, std::uint32_t source_uid) override;
+
 private:
     /// The prepared statement for `sql` (a string literal), prepared once.
     Result<Statement*> statement(std::string_view sql);

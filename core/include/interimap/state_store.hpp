@@ -55,6 +55,19 @@ struct UidPair {
     friend bool operator==(const UidPair&, const UidPair&) = default;
 };
 
+/// A copy in flight: recorded before the APPEND that creates it, removed in
+/// the transaction that records its mapping. After an interruption, the
+/// message found on `target` with this fingerprint is the copy, and is not
+/// copied again.
+struct PendingAppend {
+    Side target = Side::local;        ///< the server receiving the copy
+    std::uint32_t source_uid = 0;     ///< the original, on the other server
+    std::uint32_t min_target_uid = 0; ///< the copy's UID is at least this
+    std::string fingerprint;          ///< identifies the message bytes
+
+    friend bool operator==(const PendingAppend&, const PendingAppend&) = default;
+};
+
 /// An open, exclusively locked state store. Changes happen inside a
 /// transaction: nothing is visible to a later run until commit().
 class INTERIMAP_EXPORT StateStore {
@@ -81,6 +94,13 @@ public:
     virtual Result<void> add_mapping(MailboxId id, UidPair pair) = 0;
     /// Removes the pair whose UID on `side` is `uid`.
     virtual Result<void> remove_mapping(MailboxId id, Side side, std::uint32_t uid) = 0;
+
+    /// Records copies about to be made (see PendingAppend).
+    virtual Result<void> add_pending(MailboxId id, const std::vector<PendingAppend>& copies) = 0;
+    /// The copies of a mailbox recorded and not yet mapped.
+    virtual Result<std::vector<PendingAppend>> pending(MailboxId id) = 0;
+    /// Forgets the pending copy of `source_uid` to `target`.
+    virtual Result<void> clear_pending(MailboxId id, Side target, std::uint32_t source_uid) = 0;
 };
 
 using StateStorePtr = std::unique_ptr<StateStore>;

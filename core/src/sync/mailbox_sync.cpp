@@ -3,6 +3,7 @@
 #include "async/when_both.hpp"
 #include "sync/mailbox_ops.hpp"
 #include "sync/message_copy.hpp"
+#include "sync/recovery.hpp"
 
 #include <algorithm>
 #include <map>
@@ -11,24 +12,6 @@
 namespace interimap::sync {
 
 namespace {
-
-/// The UID mapping of the mailbox being synchronised, both ways.
-struct Mapping {
-    std::unordered_map<Uid, Uid> local_to_remote;
-    std::unordered_map<Uid, Uid> remote_to_local;
-
-    void add(UidPair p) {
-        local_to_remote[p.local] = p.remote;
-        remote_to_local[p.remote] = p.local;
-    }
-    void remove_local(Uid l) {
-        auto it = local_to_remote.find(l);
-        if (it == local_to_remote.end())
-            return;
-        remote_to_local.erase(it->second);
-        local_to_remote.erase(it);
-    }
-};
 
 /// Per side: the bounds below which a report is about a message we know.
 struct Known {
@@ -271,11 +254,25 @@ async::Task<Result<void>> sync_mailbox(SyncContext& ctx, const MailboxRecord& ma
         for (const UidPair& p : *pairs)
             mapping.add(p);
     }
+    {
+        auto pending = store.pending(mailbox.id);
+        if (!pending)
+            co_return Fail(std::move(pending).error());
+        if (!pending->empty()) {
+            auto recovered = co_await recover_pending_copies(ctx, mailbox.id, *pending, mapping);
+            if (!recovered)
+                co_return recovered;
+        }
+    }
     Known lknown, rknown;
     const bool known = mailbox.local && mailbox.remote;
     if (known) {
         lknown = Known{std::max<Uid>(mailbox.local->uidnext, 1), mailbox.local->highestmodseq};
         rknown = Known{std::max<Uid>(mailbox.remote->uidnext, 1), mailbox.remote->highestmodseq};
+        auto resumed = co_await resume_interrupted_pairs(ctx, mailbox.id, mailbox.name, mapping,
+                                                         lknown.uidnext, rknown.uidnext);
+        if (!resumed)
+            co_return resumed;
         auto changed = co_await sync_known(ctx, mailbox.id, mailbox.name, mapping, lknown, rknown);
         if (!changed)
             co_return Fail(std::move(changed).error());
@@ -314,10 +311,20 @@ async::Task<Result<void>> sync_mailbox(SyncContext& ctx, const MailboxRecord& ma
         CopyJob to_local{&remote, &local, {}, mailbox.id, &store, ctx.logger};
         CopyJob to_remote{&local, &remote, {}, mailbox.id, &store, ctx.logger};
         if (pass == 0) {
+            // Messages already mapped (copied by an interrupted run) are skipped.
+            auto mapped_from = [&](Side side, Uid from) {
+                std::vector<Uid> out;
+                for (const auto& [uid, other] : mapping.from(side))
+                    if (uid >= from)
+                        out.push_back(uid);
+                return out;
+            };
             if (rfrom < rto)
-                to_local.fetch_sets = {std::to_string(rfrom) + ":" + std::to_string(rto - 1)};
+                to_local.fetch_sets =
+                    range_excluding(rfrom, mapped_from(Side::remote, rfrom), rto - 1);
             if (lfrom < lto)
-                to_remote.fetch_sets = {std::to_string(lfrom) + ":" + std::to_string(lto - 1)};
+                to_remote.fetch_sets =
+                    range_excluding(lfrom, mapped_from(Side::local, lfrom), lto - 1);
         } else {
             to_local.fetch_sets = range_excluding(std::max(rfrom, rto), rappended);
             to_remote.fetch_sets = range_excluding(std::max(lfrom, lto), lappended);

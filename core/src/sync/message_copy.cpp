@@ -1,5 +1,6 @@
 #include "sync/message_copy.hpp"
 
+#include "sync/fingerprint.hpp"
 #include "sync/mailbox_ops.hpp"
 
 #include <algorithm>
@@ -44,7 +45,7 @@ std::string compact_list(const std::vector<Uid>& uids) {
 
 } // namespace
 
-std::vector<std::string> range_excluding(Uid from, std::vector<Uid> skip) {
+std::vector<std::string> range_excluding(Uid from, std::vector<Uid> skip, Uid last) {
     std::sort(skip.begin(), skip.end());
     skip.erase(std::unique(skip.begin(), skip.end()), skip.end());
     std::vector<std::string> out;
@@ -60,15 +61,19 @@ std::vector<std::string> range_excluding(Uid from, std::vector<Uid> skip) {
             current += ',';
         current += r;
     };
+    if (from == 0 || from > last)
+        return out;
     for (Uid s : skip) {
         if (s < next)
             continue;
+        if (s > last)
+            break;
         if (s > next)
             add(next, s - 1);
         next = static_cast<std::uint64_t>(s) + 1;
     }
-    if (next <= 0xFFFFFFFFull)
-        add(next, 0xFFFFFFFFull);
+    if (next <= last)
+        add(next, last);
     if (!current.empty())
         out.push_back(std::move(current));
     return out;
@@ -88,8 +93,24 @@ async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job) {
     std::optional<Error> failure;
 
     auto flush = [&] {
-        if (pending.empty())
+        if (pending.empty() || failure)
             return;
+        // Recorded before the APPEND leaves: if we are interrupted before its
+        // mapping is committed, the next run recognises the copy.
+        std::vector<PendingAppend> intents;
+        const Uid lowest = target.selected->uidnext.value_or(1);
+        for (const Message& m : pending)
+            intents.push_back(
+                PendingAppend{target.which, m.uid, lowest, message_fingerprint(m.body)});
+        Result<void> recorded = job.store->begin();
+        if (recorded)
+            recorded = job.store->add_pending(job.mailbox, intents);
+        if (recorded)
+            recorded = job.store->commit();
+        if (!recorded) {
+            failure = std::move(recorded).error();
+            return;
+        }
         imap::Command cmd("APPEND");
         cmd.mailbox(target_name);
         Batch batch{{}, imap::PendingCommand(nullptr)};
@@ -154,9 +175,13 @@ async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job) {
         if (!done)
             co_return Fail(std::move(done).error());
     }
-    if (failure)
-        co_return Fail(*failure);
     flush();
+    if (failure) {
+        // Batches already sent still complete; their mappings must be kept.
+        for (Batch& batch : batches)
+            (void)co_await batch.append;
+        co_return Fail(*failure);
+    }
 
     for (Batch& batch : batches) {
         auto done = expect_ok(co_await batch.append, target, "Couldn't APPEND to " + target_name);
@@ -177,6 +202,8 @@ async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job) {
             UidPair pair = source.which == Side::local ? UidPair{batch.source_uids[i], (*uids)[i]}
                                                        : UidPair{(*uids)[i], batch.source_uids[i]};
             INTERIMAP_CO_TRY(job.store->add_mapping(job.mailbox, pair));
+            INTERIMAP_CO_TRY(
+                job.store->clear_pending(job.mailbox, target.which, batch.source_uids[i]));
         }
         INTERIMAP_CO_TRY(job.store->commit());
         Uid highest = *std::max_element(uids->begin(), uids->end());

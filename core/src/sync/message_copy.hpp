@@ -36,7 +36,8 @@ struct CopyJob {
 /// Copies; the job and what it points to outlive the task.
 async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job);
 
-/// Sets covering [from, 4294967295] without the UIDs of `skip`.
-std::vector<std::string> range_excluding(Uid from, std::vector<Uid> skip);
+/// Sets covering [from, last] without the UIDs of `skip`; empty if nothing
+/// is left.
+std::vector<std::string> range_excluding(Uid from, std::vector<Uid> skip, Uid last = 0xFFFFFFFFu);
 
 } // namespace interimap::sync

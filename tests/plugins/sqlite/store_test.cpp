@@ -362,5 +362,46 @@ TEST_F(SqliteStoreTest, TransactionsDoNotNestAndIdleCommitOrRollbackDoNothing) {
     EXPECT_TRUE(store_->rollback());
 }
 
+TEST_F(SqliteStoreTest, PendingCopiesSurviveReopeningUntilCleared) {
+    MailboxId id = add(std::string("INBOX"));
+    ASSERT_TRUE(store_->set_state(id, Side::local, {7, 1, 1}));
+    ASSERT_TRUE(store_->set_state(id, Side::remote, {9, 1, 1}));
+    std::vector<PendingAppend> copies = {
+        {Side::remote, 3, 10, "fnv1a64:00:5"},
+        {Side::local, kMaxUid, kMaxUid, std::string("a\0b", 3)},
+    };
+    ASSERT_TRUE(store_->add_pending(id, copies));
+    close();
+    reopen();
+    auto pending = store_->pending(id);
+    ASSERT_TRUE(pending) << pending.error().message;
+    // Ordered by target (local first), then source UID.
+    EXPECT_EQ(*pending, (std::vector<PendingAppend>{copies[1], copies[0]}));
+
+    ASSERT_TRUE(store_->clear_pending(id, Side::remote, 3));
+    close();
+    reopen();
+    EXPECT_EQ(*store_->pending(id), (std::vector<PendingAppend>{copies[1]}));
+}
+
+TEST_F(SqliteStoreTest, RolledBackPendingCopiesAreForgotten) {
+    MailboxId id = add(std::string("INBOX"));
+    close();
+    reopen();
+    ASSERT_TRUE(store_->begin());
+    ASSERT_TRUE(store_->add_pending(id, {{Side::local, 1, 1, "x"}}));
+    ASSERT_TRUE(store_->rollback());
+    EXPECT_TRUE(store_->pending(id)->empty());
+}
+
+TEST_F(SqliteStoreTest, DeletingAMailboxForgetsItsPendingCopies) {
+    MailboxId id = add(std::string("INBOX"));
+    ASSERT_TRUE(store_->add_pending(id, {{Side::local, 1, 1, "x"}}));
+    ASSERT_TRUE(store_->delete_mailbox(id));
+    close();
+    RawDatabase raw(path_);
+    EXPECT_EQ(raw.integer("SELECT count(*) FROM interimap_pending_append"), 0);
+}
+
 } // namespace
 } // namespace interimap::sqlite::test
