@@ -21,7 +21,7 @@ append_messages remote Old/Child 1 "child"
 append_messages local Spare 2 "spare"
 sync_ok
 assert_same_content 10
-db_has() { db_query "$DB" "SELECT count(*) FROM mailboxes WHERE mailbox = CAST(replace('$1', '/', char(0)) AS BLOB)"; }
+db_has() { db_query "$DB" "SELECT count(*) FROM mailboxes WHERE mailbox = $(db_mailbox "$1")"; }
 assert_eq "$(db_has Work/Sub/Deep)" 1 "db_has helper"
 
 # INBOX cannot be deleted; the usage is checked.

@@ -39,7 +39,7 @@ assert_eq "$(db_query "$DB" "SELECT max(lUID) || ' ' || max(rUID) FROM mapping")
 check_state() {
     local status db_next db_hms idx
     status=$(doveadm_on "$1" -f flow mailbox status 'uidnext highestmodseq' "$(mbx "$1" "$2")" | sed 's/^[^ ]* //')
-    idx=$(db_query "$DB" "SELECT idx FROM mailboxes WHERE mailbox = CAST('$2' AS BLOB)")
+    idx=$(mailbox_idx "$2")
     db_next=$(db_query "$DB" "SELECT UIDNEXT FROM $1 WHERE idx = $idx")
     db_hms=$(db_query "$DB" "SELECT HIGHESTMODSEQ FROM $1 WHERE idx = $idx")
     [[ $db_hms =~ ^-?[0-9]+$ ]] || fail "HIGHESTMODSEQ of $1 $2 is not stored as an integer: $db_hms"

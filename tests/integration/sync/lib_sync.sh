@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Helpers for the message-synchronisation tests: one configuration per test
 # (database in the work directory), content digests of whole stores, and
 # shortcuts to change a store behind interimap's back with doveadm or IMAP.
@@ -118,10 +119,17 @@ db_dump() {
         SELECT 'mapping', * FROM mapping ORDER BY idx, lUID;"
 }
 
+# db_mailbox NAME: NAME ("/"-delimited) as the database spells it, an SQL
+# expression (hierarchy delimiters are NUL characters there).
+db_mailbox() { echo "CAST(replace('$1', '/', char(0)) AS BLOB)"; }
+
+# mailbox_idx NAME: the database's index of mailbox NAME.
+mailbox_idx() { sqlite3 "$DB" "SELECT idx FROM mailboxes WHERE mailbox = $(db_mailbox "$1")"; }
+
 # mapping_count [MAILBOX]: rows of the mapping table, for one mailbox or all.
 mapping_count() {
     if [ -n "${1:-}" ]; then
-        sqlite3 "$DB" "SELECT count(*) FROM mapping JOIN mailboxes USING (idx) WHERE hex(mailbox) = '$(printf '%s' "$1" | tr / '\0' | od -An -tx1 | tr -d ' \n' | tr a-f A-F)'"
+        sqlite3 "$DB" "SELECT count(*) FROM mapping JOIN mailboxes USING (idx) WHERE mailbox = $(db_mailbox "$1")"
     else
         sqlite3 "$DB" "SELECT count(*) FROM mapping"
     fi

@@ -14,8 +14,8 @@ create_mailbox local Other
 append_messages local Other 3 "other"
 sync_ok
 assert_same_content 12
-idx=$(db_query "$DB" "SELECT idx FROM mailboxes WHERE mailbox = CAST('INBOX' AS BLOB)")
-oidx=$(db_query "$DB" "SELECT idx FROM mailboxes WHERE mailbox = CAST('Other' AS BLOB)")
+idx=$(mailbox_idx INBOX)
+oidx=$(mailbox_idx Other)
 l() { uid_of local INBOX "m$1"; }
 r() { uid_of remote INBOX "m$1"; }
 l2=$(l 2) l3=$(l 3) l4=$(l 4) l5=$(l 5) l6=$(l 6) r2=$(r 2) r3=$(r 3) r4=$(r 4) r5=$(r 5) r6=$(r 6)
@@ -24,10 +24,9 @@ l2=$(l 2) l3=$(l 3) l4=$(l 4) l5=$(l 5) l6=$(l 6) r2=$(r 2) r3=$(r 3) r4=$(r 4) 
 # hide_changes STORE MAILBOX: record the store's current HIGHESTMODSEQ in the
 # database, so that a normal run sees no change there.
 hide_changes() {
-    local hms mailbox_idx
+    local hms
     hms=$(doveadm_on "$1" -f flow mailbox status highestmodseq "$(mbx "$1" "$2")" | sed 's/.*highestmodseq=//')
-    mailbox_idx=$(db_query "$DB" "SELECT idx FROM mailboxes WHERE mailbox = CAST(replace('$2', '/', char(0)) AS BLOB)")
-    db_query "$DB" "UPDATE $1 SET HIGHESTMODSEQ = $hms WHERE idx = $mailbox_idx"
+    db_query "$DB" "UPDATE $1 SET HIGHESTMODSEQ = $hms WHERE idx = $(mailbox_idx "$2")"
 }
 
 # The damage.
