@@ -56,9 +56,10 @@ constexpr std::string_view kPending =
 constexpr std::string_view kClearPending =
     "DELETE FROM interimap_pending_append WHERE idx = ?1 AND target = ?2 AND source_uid = ?3";
 
-/// RFC 7162: mod-sequences are positive 63-bit integers, which is also what
-/// fits SQLite's signed INTEGER.
-constexpr std::uint64_t kMaxModseq = std::numeric_limits<std::int64_t>::max();
+// HIGHESTMODSEQ is unsigned 64-bit in the column's name but SQLite stores a
+// signed INTEGER: values from 2^63 on (RFC 7162 stops at 2^63-1, Dovecot does
+// not) are stored as their two's complement and read back, as interimap 0.5
+// does, so that either program continues the other's database.
 
 int side_index(Side side) {
     return side == Side::local ? 0 : 1;
@@ -144,7 +145,7 @@ Result<MailboxRecord> SqliteStore::read_mailbox(const Statement& row) const {
         const std::int64_t uidvalidity = row.column_int(first);
         const std::int64_t uidnext = row.column_int(first + 1);
         const std::int64_t highestmodseq = row.column_int(first + 2);
-        if (!is_uid(uidvalidity) || !is_uid(uidnext) || highestmodseq < 0)
+        if (!is_uid(uidvalidity) || !is_uid(uidnext))
             return corrupt(std::string(side_name(side)) + " state of mailbox " +
                            printable(record.name) + " is out of range");
         MailboxState state{static_cast<std::uint32_t>(uidvalidity),
@@ -253,10 +254,6 @@ Result<void> SqliteStore::delete_mailbox(MailboxId id) {
 }
 
 Result<void> SqliteStore::set_state(MailboxId id, Side side, const MailboxState& state) {
-    if (state.highestmodseq > kMaxModseq)
-        return Fail(ErrorCode::storage, "database " + db_.path().string() + ": HIGHESTMODSEQ " +
-                                            std::to_string(state.highestmodseq) + " of mailbox " +
-                                            std::to_string(id) + " exceeds 2^63-1");
     INTERIMAP_TRY(ensure_transaction());
     INTERIMAP_STATEMENT(upsert, kSetState[side_index(side)]);
     upsert.bind_int(1, id)

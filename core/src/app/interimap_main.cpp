@@ -37,6 +37,15 @@ int exit_status_for(const Error& e) {
     return 1;
 }
 
+/// Logs a failed run's error (before the session, dropped by the caller,
+/// logs the traffic summary) and gives the exit status.
+int report(const Result<void>& r, Logger& log) {
+    if (r)
+        return 0;
+    log.error(LogContext{r.error().context, {}}, r.error().message);
+    return exit_status_for(r.error());
+}
+
 void print_version(plugin::PluginLoader& plugins) {
     std::cout << cli::interimap_version("interimap");
     auto found = plugins.discover();
@@ -118,14 +127,11 @@ int interimap_main(int argc, char** argv) {
         commands::CommandSettings command{config->local, config->remote, *database,
                                           options.mailboxes,
                                           commands::Targets::from_names(options.targets)};
+        std::unique_ptr<RunSession> session;
         auto r = options.command == cli::InterimapOptions::Command::delete_
-                     ? commands::run_delete(command, log, plugins)
-                     : commands::run_rename(command, log, plugins);
-        if (!r) {
-            log.error(LogContext{r.error().context, {}}, r.error().message);
-            return exit_status_for(r.error());
-        }
-        return 0;
+                     ? commands::run_delete(command, log, plugins, session)
+                     : commands::run_rename(command, log, plugins, session);
+        return report(r, log);
     }
 
     SyncSettings settings;
@@ -141,15 +147,14 @@ int interimap_main(int argc, char** argv) {
     settings.list_select_opts = ascii_upper(config->defaults.get_or("list-select-opts", ""));
     settings.ignore_mailbox = config->defaults.get("ignore-mailbox");
     settings.notify = options.notify;
-    settings.quiet = options.quiet;
     settings.keepalive = options.watch.has_value();
 
     for (;;) {
-        auto r = run_sync(settings, log, plugins);
-        if (!r) {
-            log.error(LogContext{r.error().context, {}}, r.error().message);
-            return exit_status_for(r.error());
-        }
+        std::unique_ptr<RunSession> session;
+        auto r = run_sync(settings, log, plugins, session);
+        if (!r)
+            return report(r, log);
+        session.reset();
         if (!options.watch)
             return 0;
         std::this_thread::sleep_for(std::chrono::seconds(*options.watch));

@@ -1,7 +1,9 @@
 // One run of interimap's default command: open the database, connect and log
-// in to both servers at once, list their mailboxes and reconcile the lists.
+// in to both servers at once, reconcile the mailbox lists, then synchronise
+// every mailbox that changed.
 #pragma once
 
+#include "app/run_session.hpp"
 #include "plugin/loader.hpp"
 
 #include <filesystem>
@@ -25,12 +27,13 @@ struct SyncSettings {
     std::string list_select_opts;
     std::optional<std::string> ignore_mailbox;
     bool notify = false;
-    bool quiet = false;
     bool keepalive = false;
 };
 
 /// Runs once. Errors come back with their context (local, remote, database)
-/// for the caller to log; the traffic summary is logged here.
-Result<void> run_sync(const SyncSettings& settings, Logger& logger, plugin::PluginLoader& plugins);
+/// for the caller to log while `session` still lives: dropping it logs the
+/// traffic summary, which the reference prints after the error.
+Result<void> run_sync(const SyncSettings& settings, Logger& logger, plugin::PluginLoader& plugins,
+                      std::unique_ptr<RunSession>& session);
 
 } // namespace interimap::app

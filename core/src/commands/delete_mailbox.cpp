@@ -10,24 +10,24 @@ namespace {
 
 /// DELETE on one server if it is a target and the mailbox exists there (a
 /// \NoSelect parent does not).
-async::Task<Result<void>> delete_where_exists(CommandSession& session, Side side,
+async::Task<Result<void>> delete_where_exists(app::RunSession& session, Side side,
                                               const StoredMailboxName& mailbox, Targets targets) {
     if (!targets.has(side) || !session.exists(side, mailbox))
         co_return ok();
     sync::SideListing& s = session.side(side);
     auto name = s.naming.to_server(mailbox);
     if (!name)
-        co_return Fail(in_context(std::move(name).error(), side_name(side)));
+        co_return Fail(app::in_context(std::move(name).error(), side_name(side)));
     co_return co_await delete_on_server(*s.connection, *name);
 }
 
-async::Task<Result<void>> delete_all(CommandSession& session, Targets targets) {
+async::Task<Result<void>> delete_all(app::RunSession& session, Targets targets) {
     for (const StoredMailboxName& mailbox : session.mailboxes()) {
         if (ascii_upper(mailbox) == "INBOX")
             co_return Fail(ErrorCode::refused, "INBOX can't be deleted");
         auto known = session.store().find_mailbox(mailbox);
         if (!known)
-            co_return Fail(in_context(std::move(known).error(), "database"));
+            co_return Fail(app::in_context(std::move(known).error(), "database"));
 
         auto on_local = delete_where_exists(session, Side::local, mailbox, targets);
         auto on_remote = delete_where_exists(session, Side::remote, mailbox, targets);
@@ -39,8 +39,8 @@ async::Task<Result<void>> delete_all(CommandSession& session, Targets targets) {
 
         if (*known && targets.database) {
             MailboxId id = (*known)->id;
-            INTERIMAP_CO_TRY(in_transaction(session.store(),
-                                            [&] { return session.store().delete_mailbox(id); }));
+            INTERIMAP_CO_TRY(app::in_transaction(
+                session.store(), [&] { return session.store().delete_mailbox(id); }));
             session.logger().notice(LogContext{"database", {}},
                                     "Removed mailbox " + session.display(mailbox));
         }
@@ -51,13 +51,11 @@ async::Task<Result<void>> delete_all(CommandSession& session, Targets targets) {
 } // namespace
 
 Result<void> run_delete(const CommandSettings& settings, Logger& logger,
-                        plugin::PluginLoader& plugins) {
-    auto session = CommandSession::open(settings, logger, plugins);
-    if (!session)
-        return Fail(std::move(session).error());
-    auto task = delete_all(**session, settings.targets);
-    INTERIMAP_TRY((*session)->run(task));
-    return (*session)->finish();
+                        plugin::PluginLoader& plugins, std::unique_ptr<app::RunSession>& session) {
+    INTERIMAP_TRY(app::RunSession::open(session_settings(settings), logger, plugins, session));
+    auto task = delete_all(*session, settings.targets);
+    INTERIMAP_TRY(session->run(task));
+    return session->finish();
 }
 
 } // namespace interimap::commands

@@ -17,7 +17,7 @@ std::string exists_message(const std::string& name, const char* target, const st
 
 /// RENAME on one server if it is a target and SOURCE is listed there, even
 /// as \NonExistent: a parent that only has children can be renamed too.
-async::Task<Result<void>> rename_where_listed(CommandSession& session, Side side,
+async::Task<Result<void>> rename_where_listed(app::RunSession& session, Side side,
                                               const StoredMailboxName& from,
                                               const StoredMailboxName& to, Targets targets) {
     if (!targets.has(side) || !session.listed(side, from))
@@ -26,14 +26,14 @@ async::Task<Result<void>> rename_where_listed(CommandSession& session, Side side
     auto server_from = s.naming.to_server(from);
     auto server_to = s.naming.to_server(to);
     if (!server_from)
-        co_return Fail(in_context(std::move(server_from).error(), side_name(side)));
+        co_return Fail(app::in_context(std::move(server_from).error(), side_name(side)));
     if (!server_to)
-        co_return Fail(in_context(std::move(server_to).error(), side_name(side)));
+        co_return Fail(app::in_context(std::move(server_to).error(), side_name(side)));
     co_return co_await rename_on_server(*s.connection, *server_from, *server_to);
 }
 
 /// Fails, naming the target, if DEST exists on a selected one.
-Result<void> check_destination_free(CommandSession& session, const StoredMailboxName& to,
+Result<void> check_destination_free(app::RunSession& session, const StoredMailboxName& to,
                                     Targets targets) {
     for (Side side : {Side::local, Side::remote}) {
         if (!targets.has(side) || !session.exists(side, to))
@@ -48,7 +48,7 @@ Result<void> check_destination_free(CommandSession& session, const StoredMailbox
         return ok();
     auto known = session.store().find_mailbox(to);
     if (!known)
-        return Fail(in_context(std::move(known).error(), "database"));
+        return Fail(app::in_context(std::move(known).error(), "database"));
     if (*known)
         return Fail(ErrorCode::config,
                     exists_message(session.display(to), "database", session.display(to)),
@@ -56,14 +56,14 @@ Result<void> check_destination_free(CommandSession& session, const StoredMailbox
     return ok();
 }
 
-Result<void> rename_in_database(CommandSession& session, const StoredMailboxName& from,
+Result<void> rename_in_database(app::RunSession& session, const StoredMailboxName& from,
                                 const StoredMailboxName& to) {
     StateStore& store = session.store();
     auto stored = store.mailboxes();
     if (!stored)
-        return Fail(in_context(std::move(stored).error(), "database"));
+        return Fail(app::in_context(std::move(stored).error(), "database"));
     auto renames = plan_database_renames(*stored, from, to);
-    INTERIMAP_TRY(in_transaction(store, [&]() -> Result<void> {
+    INTERIMAP_TRY(app::in_transaction(store, [&]() -> Result<void> {
         for (const auto& [id, name] : renames)
             INTERIMAP_TRY(store.rename_mailbox(id, name));
         return ok();
@@ -75,7 +75,7 @@ Result<void> rename_in_database(CommandSession& session, const StoredMailboxName
     return ok();
 }
 
-async::Task<Result<void>> rename_on_targets(CommandSession& session, Targets targets) {
+async::Task<Result<void>> rename_on_targets(app::RunSession& session, Targets targets) {
     const StoredMailboxName& from = session.mailboxes().at(0);
     const StoredMailboxName& to = session.mailboxes().at(1);
     INTERIMAP_CO_TRY(check_destination_free(session, to, targets));
@@ -114,13 +114,11 @@ plan_database_renames(const std::vector<MailboxRecord>& stored, const StoredMail
 }
 
 Result<void> run_rename(const CommandSettings& settings, Logger& logger,
-                        plugin::PluginLoader& plugins) {
-    auto session = CommandSession::open(settings, logger, plugins);
-    if (!session)
-        return Fail(std::move(session).error());
-    auto task = rename_on_targets(**session, settings.targets);
-    INTERIMAP_TRY((*session)->run(task));
-    return (*session)->finish();
+                        plugin::PluginLoader& plugins, std::unique_ptr<app::RunSession>& session) {
+    INTERIMAP_TRY(app::RunSession::open(session_settings(settings), logger, plugins, session));
+    auto task = rename_on_targets(*session, settings.targets);
+    INTERIMAP_TRY(session->run(task));
+    return session->finish();
 }
 
 } // namespace interimap::commands

@@ -4,15 +4,19 @@
 // exists on a selected target.
 #pragma once
 
-#include "commands/command_session.hpp"
+#include "app/run_session.hpp"
+#include "commands/targets.hpp"
 
+#include <memory>
 #include <utility>
 #include <vector>
 
 namespace interimap::commands {
 
+/// `session` stays with the caller, who logs an error before dropping it
+/// (which logs the traffic summary), in the reference\'s order.
 Result<void> run_rename(const CommandSettings& settings, Logger& logger,
-                        plugin::PluginLoader& plugins);
+                        plugin::PluginLoader& plugins, std::unique_ptr<app::RunSession>& session);
 
 /// The database renames for SOURCE -> DEST among `stored`: the mailbox
 /// itself and every name starting with SOURCE + NUL, ordered so that no new

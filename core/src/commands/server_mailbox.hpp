@@ -19,7 +19,4 @@ async::Task<Result<void>> delete_on_server(imap::Connection& connection, const s
 async::Task<Result<void>> rename_on_server(imap::Connection& connection, const std::string& from,
                                            const std::string& to);
 
-/// A tagged answer as the reference quotes it: "NO [CODE args] text".
-std::string quote_completion(const imap::Completion& done);
-
 } // namespace interimap::commands

@@ -49,7 +49,42 @@ std::string format_tag(std::uint64_t n) {
     return buf;
 }
 
+std::string quote_value(const imap::Value& v) {
+    switch (v.kind) {
+    case imap::Value::Kind::string: {
+        std::string out = "\"";
+        for (char c : v.text) {
+            if (c == '"' || c == '\\')
+                out += '\\';
+            out += c;
+        }
+        return out + '"';
+    }
+    case imap::Value::Kind::list: {
+        std::string out = "(";
+        for (std::size_t i = 0; i < v.items.size(); ++i)
+            out += (i ? " " : "") + quote_value(v.items[i]);
+        return out + ')';
+    }
+    default:
+        return v.text;
+    }
+}
+
 } // namespace
+
+std::string describe(const imap::Completion& done) {
+    std::string out = done.status;
+    if (done.code) {
+        out += " [" + done.code->name;
+        for (const imap::Value& arg : done.code->args)
+            out += ' ' + quote_value(arg);
+        out += ']';
+    }
+    if (!done.text.empty())
+        out += ' ' + done.text;
+    return out;
+}
 
 std::string format_traffic(const TrafficCounters& t) {
     return "IMAP traffic (bytes): recv " + kibi(t.received) + " sent " + kibi(t.sent);

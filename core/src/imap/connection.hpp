@@ -42,6 +42,9 @@ struct Completion {
     bool ok() const { return status == "OK"; }
 };
 
+/// A tagged answer as the reference quotes it in errors: "NO [CODE args] text".
+std::string describe(const Completion& done);
+
 /// Options of one submitted command.
 struct CommandOptions {
     /// Untagged response keywords this command collects (e.g. LIST, STATUS).

@@ -51,7 +51,7 @@ std::optional<std::pair<std::string, MailboxState>> parse_status(const imap::Res
             s.uidvalidity = static_cast<std::uint32_t>(v.number);
         else if (key == "uidnext" && v.number <= 0xFFFFFFFFull)
             s.uidnext = static_cast<std::uint32_t>(v.number);
-        else if (key == "highestmodseq" && v.number <= 0x7FFFFFFFFFFFFFFFull)
+        else if (key == "highestmodseq")
             s.highestmodseq = v.number;
     }
     std::string name = r.data[0].text;

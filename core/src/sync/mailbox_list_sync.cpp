@@ -30,8 +30,7 @@ struct MailboxCommand {
 };
 constexpr MailboxCommand kCreate{"CREATE", "Created mailbox ", "Couldn't create mailbox "};
 constexpr MailboxCommand kSubscribe{"SUBSCRIBE", "Subscribe to ", "Couldn't subscribe to "};
-constexpr MailboxCommand kUnsubscribe{"UNSUBSCRIBE", "Unsubscribe to ",
-                                      "Couldn't unsubscribe from "};
+constexpr MailboxCommand kUnsubscribe{"UNSUBSCRIBE", "Unsubscribe to ", "Couldn't unsubscribe to "};
 
 async::Task<Result<void>> run_mailbox_command(const MailboxCommand& what, SideListing& side,
                                               const std::string& name, Logger& logger) {
@@ -40,9 +39,17 @@ async::Task<Result<void>> run_mailbox_command(const MailboxCommand& what, SideLi
     auto done = co_await side.connection->send(std::move(cmd));
     if (!done)
         co_return Fail(std::move(done).error());
-    if (!done->ok())
-        co_return Fail(ErrorCode::refused, what.failed + name + ": " + done->text,
+    if (!done->ok()) {
+        // As the reference: a refused CREATE (the mailbox may exist but be
+        // hidden by list-select-opts) is a warning, the run goes on.
+        if (&what == &kCreate) {
+            logger.warning(side.connection->log_context(),
+                           what.failed + name + ": " + imap::describe(*done));
+            co_return ok();
+        }
+        co_return Fail(ErrorCode::refused, what.failed + name + ": " + imap::describe(*done),
                        side.connection->name());
+    }
     logger.info(side.connection->log_context(), what.done + name);
     co_return ok();
 }

@@ -9,7 +9,7 @@ Result<imap::Completion> expect_ok(Result<imap::Completion> done, const SyncSide
     if (!done)
         return done;
     if (!done->ok())
-        return Fail(ErrorCode::refused, what + ": " + done->status + " " + done->text, side.name());
+        return Fail(ErrorCode::refused, what + ": " + imap::describe(*done), side.name());
     return done;
 }
 
@@ -114,12 +114,14 @@ async::Task<Result<std::vector<Uid>>> push_flags(SyncSide& side, const std::stri
         }
     }
     std::sort(failed.begin(), failed.end());
-    std::vector<Uid> updated;
+    std::vector<Uid> stored;
     for (Uid u : uids)
         if (!std::binary_search(failed.begin(), failed.end(), u))
-            updated.push_back(u);
-    // FETCH responses echoing what we just set are not changes to propagate.
-    side.selected->forget_updates_to(updated, flags);
+            stored.push_back(u);
+    // The server reports (FETCH with MODSEQ) the messages it changed; those
+    // echoes are not changes to propagate back. As the reference, only they
+    // count as updated: a STORE that changed nothing is not news.
+    std::vector<Uid> updated = side.selected->take_echoes(stored, flags);
     // Refused ones changed meanwhile: their flags must be fetched again.
     side.selected->mark_unknown(failed);
     if (!updated.empty())

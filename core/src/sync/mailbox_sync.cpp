@@ -97,6 +97,13 @@ async::Task<Result<bool>> sync_known(SyncContext& ctx, MailboxId id, const Store
             lmod.erase(u);
         for (Uid u : rvanished)
             rmod.erase(u);
+        // From now on changes are relative to what the servers reported: our
+        // STOREs are conditional on it (UNCHANGEDSINCE), and a message
+        // changed again meanwhile is refused and looked at in the next round.
+        lknown.highestmodseq =
+            std::max(lknown.highestmodseq, local.selected->highestmodseq.value_or(0));
+        rknown.highestmodseq =
+            std::max(rknown.highestmodseq, remote.selected->highestmodseq.value_or(0));
         if (lvanished.empty() && rvanished.empty() && lmod.empty() && rmod.empty())
             co_return changed;
         changed = true;
@@ -198,14 +205,12 @@ std::optional<QresyncParams> qresync_params(const std::optional<MailboxState>& s
     return p;
 }
 
-Result<void> check_uidvalidity(const SyncSide& side, const std::optional<MailboxState>& state) {
-    if (state && state->uidvalidity != *side.selected->uidvalidity)
-        return Fail(ErrorCode::protocol,
-                    "UIDVALIDITY changed! (" + std::to_string(state->uidvalidity) +
-                        " != " + std::to_string(*side.selected->uidvalidity) +
-                        ")  Need to invalidate the UID cache for " + side.selected->name + ".",
-                    side.name());
-    return ok();
+Result<void> check_selected_uidvalidity(const SyncSide& side,
+                                        const std::optional<MailboxState>& state) {
+    if (!state)
+        return ok();
+    return check_uidvalidity(side.which, side.selected->name, state->uidvalidity,
+                             *side.selected->uidvalidity);
 }
 
 async::Task<Result<CopyOutcome>> copy_if(bool any, const CopyJob& job) {
@@ -215,6 +220,17 @@ async::Task<Result<CopyOutcome>> copy_if(bool any, const CopyJob& job) {
 }
 
 } // namespace
+
+Result<void> check_uidvalidity(Side side, const std::string& server_name, std::uint32_t recorded,
+                               std::uint32_t current) {
+    if (recorded == current)
+        return ok();
+    return Fail(ErrorCode::protocol,
+                "UIDVALIDITY changed! (" + std::to_string(current) +
+                    " != " + std::to_string(recorded) + ")  Need to invalidate the UID cache for " +
+                    server_name + ".",
+                side_name(side));
+}
 
 bool is_dirty(const MailboxRecord& m, const std::optional<MailboxState>& l,
               const std::optional<MailboxState>& r) {
@@ -243,8 +259,8 @@ async::Task<Result<void>> sync_mailbox(SyncContext& ctx, const MailboxRecord& ma
     if (!selected)
         co_return Fail(std::move(selected).error());
     // Checked before anything is modified on either side or in the database.
-    INTERIMAP_CO_TRY(check_uidvalidity(local, mailbox.local));
-    INTERIMAP_CO_TRY(check_uidvalidity(remote, mailbox.remote));
+    INTERIMAP_CO_TRY(check_selected_uidvalidity(local, mailbox.local));
+    INTERIMAP_CO_TRY(check_selected_uidvalidity(remote, mailbox.remote));
 
     Mapping mapping;
     {

@@ -23,6 +23,11 @@ struct SyncContext {
 /// Synchronises `mailbox` (a database record, states possibly unknown).
 async::Task<Result<void>> sync_mailbox(SyncContext& context, const MailboxRecord& mailbox);
 
+/// The reference's abort when a server changed a mailbox's UIDVALIDITY: its
+/// UIDs no longer name the messages the database maps.
+Result<void> check_uidvalidity(Side side, const std::string& server_name, std::uint32_t recorded,
+                               std::uint32_t current);
+
 /// True if the LIST-STATUS values differ from what the database recorded
 /// (or nothing is recorded yet).
 bool is_dirty(const MailboxRecord& mailbox, const std::optional<MailboxState>& local_status,

@@ -17,8 +17,9 @@ std::optional<std::uint32_t> as_uid32(const imap::Value& v) {
     return static_cast<std::uint32_t>(v.number);
 }
 
+/// Any 64-bit value: RFC 7162 stops at 2^63-1, Dovecot does not.
 std::optional<std::uint64_t> as_modseq(const imap::Value& v) {
-    if (v.kind != imap::Value::Kind::number || v.overflow || v.number > 0x7FFFFFFFFFFFFFFFull)
+    if (v.kind != imap::Value::Kind::number || v.overflow)
         return std::nullopt;
     return v.number;
 }
@@ -187,12 +188,16 @@ void SelectedMailbox::discard(const std::vector<Uid>& uids) {
         modified_.erase(u);
 }
 
-void SelectedMailbox::forget_updates_to(const std::vector<Uid>& uids, const FlagList& flags) {
+std::vector<Uid> SelectedMailbox::take_echoes(const std::vector<Uid>& uids, const FlagList& flags) {
+    std::vector<Uid> echoed;
     for (Uid u : uids) {
         auto it = modified_.find(u);
-        if (it != modified_.end() && (!it->second.flags || *it->second.flags == flags))
+        if (it != modified_.end() && (!it->second.flags || *it->second.flags == flags)) {
             modified_.erase(it);
+            echoed.push_back(u);
+        }
     }
+    return echoed;
 }
 
 void SelectedMailbox::mark_unknown(const std::vector<Uid>& uids) {

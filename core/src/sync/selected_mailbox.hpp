@@ -60,8 +60,9 @@ public:
 
     /// Forgets pending news about `uids`: we expunged them ourselves.
     void discard(const std::vector<Uid>& uids);
-    /// Forgets flag updates to `uids` that only echo `flags`, which we set.
-    void forget_updates_to(const std::vector<Uid>& uids, const FlagList& flags);
+    /// Takes the flag updates to `uids` that only echo `flags`, which we set,
+    /// and returns their UIDs: the messages the server says it changed.
+    std::vector<Uid> take_echoes(const std::vector<Uid>& uids, const FlagList& flags);
     /// Marks `uids` as changed with unknown flags: they must be fetched again.
     void mark_unknown(const std::vector<Uid>& uids);
     /// Puts back an update taken but not processed yet.

@@ -1,8 +1,9 @@
 // How a refused DELETE or RENAME is quoted in the error, as the reference
 // quotes the tagged answer: status, response code with its arguments, text;
 // and the --target values as the commands read them.
-#include "commands/command_session.hpp"
 #include "commands/server_mailbox.hpp"
+#include "commands/targets.hpp"
+#include "imap/connection.hpp"
 
 #include <gtest/gtest.h>
 
@@ -18,12 +19,12 @@ imap::Value atom(std::string text, imap::Value::Kind kind = imap::Value::Kind::a
 
 TEST(QuoteCompletion, StatusAndText) {
     imap::Completion done{"NO", std::nullopt, "Can't rename mailbox under its own child"};
-    EXPECT_EQ(quote_completion(done), "NO Can't rename mailbox under its own child");
+    EXPECT_EQ(imap::describe(done), "NO Can't rename mailbox under its own child");
 }
 
 TEST(QuoteCompletion, ResponseCodeWithoutArguments) {
     imap::Completion done{"NO", imap::ResponseCode{"ALREADYEXISTS", {}}, "Mailbox already exists"};
-    EXPECT_EQ(quote_completion(done), "NO [ALREADYEXISTS] Mailbox already exists");
+    EXPECT_EQ(imap::describe(done), "NO [ALREADYEXISTS] Mailbox already exists");
 }
 
 TEST(QuoteCompletion, ResponseCodeArgumentsKeepTheirSyntax) {
@@ -31,7 +32,7 @@ TEST(QuoteCompletion, ResponseCodeArgumentsKeepTheirSyntax) {
     list.items = {atom("\\Seen"), atom("say \"hi\"", imap::Value::Kind::string)};
     imap::Completion done{
         "BAD", imap::ResponseCode{"X-CODE", {atom("7", imap::Value::Kind::number), list}}, "odd"};
-    EXPECT_EQ(quote_completion(done), "BAD [X-CODE 7 (\\Seen \"say \\\"hi\\\"\")] odd");
+    EXPECT_EQ(imap::describe(done), "BAD [X-CODE 7 (\\Seen \"say \\\"hi\\\"\")] odd");
 }
 
 TEST(Targets, FromNames) {

@@ -29,28 +29,49 @@ MIN_KILLS=20
 
 cat > "$WORKDIR/throttle.pl" <<'PERL'
 # throttle.pl RATE COMMAND...: run COMMAND, relaying our stdin to it and its
-# stdout to ours at RATE bytes per second (both directions together).
+# stdout to ours at RATE bytes per second (both directions together). Full
+# duplex with buffers, as a real link: a client pipelining in both directions
+# at once (APPEND going up while FETCH comes down) must not deadlock it.
 use strict; use warnings;
-use IPC::Open2; use IO::Select; use Time::HiRes qw(sleep);
+use IPC::Open2; use IO::Select; use Time::HiRes qw(sleep); use Fcntl;
 my $rate = shift;
+$SIG{PIPE} = 'IGNORE';
 my $pid = open2(my $from_child, my $to_child, @ARGV);
-my $sel = IO::Select->new(\*STDIN, $from_child);
-while ($sel->count) {
-    for my $fh ($sel->can_read) {
-        my $n = sysread($fh, my $buf, 512);
+for my $fh (\*STDOUT, $to_child) {
+    my $flags = fcntl($fh, F_GETFL, 0);
+    fcntl($fh, F_SETFL, $flags | O_NONBLOCK);
+}
+my ($up, $down) = ('', '');          # to the command, to our stdout
+my ($stdin_open, $child_open) = (1, 1);
+while (1) {
+    my $r = IO::Select->new;
+    my $w = IO::Select->new;
+    $r->add(\*STDIN) if $stdin_open && length($up) < 65536;
+    $r->add($from_child) if $child_open && length($down) < 65536;
+    $w->add($to_child) if defined $to_child && length $up;
+    $w->add(\*STDOUT) if length $down;
+    last if !$r->count && !$w->count;
+    my ($readable, $writable) = IO::Select->select($r, $w, undef);
+    for my $fh (@{$readable // []}) {
+        my $n = sysread($fh, my $chunk, 512);
         if (!$n) {
-            exit 0 if $fh == $from_child;
-            $sel->remove($fh);
-            close $to_child;
+            if ($fh == $from_child) { $child_open = 0 } else { $stdin_open = 0 }
             next;
         }
-        my $dst = $fh == $from_child ? \*STDOUT : $to_child;
-        for (my $off = 0; $off < $n; ) {
-            my $w = syswrite($dst, $buf, $n - $off, $off) // exit 0;
-            $off += $w;
-        }
+        if ($fh == $from_child) { $down .= $chunk } else { $up .= $chunk }
         sleep($n / $rate);
     }
+    for my $fh (@{$writable // []}) {
+        my $buf = $fh == \*STDOUT ? \$down : \$up;
+        my $n = syswrite($fh, $$buf);
+        exit 0 unless defined $n;
+        substr($$buf, 0, $n) = '';
+    }
+    if (!$stdin_open && defined $to_child && !length $up) {
+        close $to_child;
+        undef $to_child;
+    }
+    last if !$child_open && !length $down;
 }
 PERL
 

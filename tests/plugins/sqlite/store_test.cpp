@@ -246,12 +246,19 @@ TEST_F(SqliteStoreTest, ExtremeValuesRoundTripAsIntegers) {
     EXPECT_EQ(*store_->mapping(id), (std::vector<UidPair>{{1, kMaxUid}, {kMaxUid, 1}}));
 }
 
-TEST_F(SqliteStoreTest, ModseqAbove63BitsIsRefused) {
+// Dovecot goes beyond RFC 7162's 2^63-1; interimap 0.5 stores the 64-bit
+// two's complement, and so do we.
+TEST_F(SqliteStoreTest, ModseqAbove63BitsIsStoredAsTwosComplement) {
     const MailboxId id = add("INBOX");
-    auto too_big = store_->set_state(id, Side::remote, {1, 1, kMaxModseq + 1});
-    ASSERT_FALSE(too_big);
-    EXPECT_EQ(too_big.error().code, ErrorCode::storage);
-    EXPECT_FALSE((*store_->find_mailbox("INBOX"))->remote.has_value());
+    const std::uint64_t huge = std::numeric_limits<std::uint64_t>::max() - 1615;
+    ASSERT_TRUE(store_->set_state(id, Side::remote, {1, 1, huge}));
+    close();
+    {
+        RawDatabase raw(path_);
+        EXPECT_EQ(raw.integer("SELECT HIGHESTMODSEQ FROM remote"), -1616);
+    }
+    reopen();
+    EXPECT_EQ((*store_->find_mailbox("INBOX"))->remote, (MailboxState{1, 1, huge}));
 }
 
 TEST_F(SqliteStoreTest, OutOfRangeValuesWrittenByOthersAreReportedAsCorrupt) {

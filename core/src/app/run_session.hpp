@@ -1,9 +1,9 @@
-// What --delete and --rename share: the database opened (and locked) first,
-// both servers connected and logged in at once, and the command's mailbox
-// names LISTed on each, which tells whether they exist there and which
-// hierarchy delimiter each server uses. Names on the command line use the
-// local delimiter; they are stored (delimiter as NUL) before the remote
-// server sees them, as the reference does.
+// What every command of a run starts with: the database opened (and locked)
+// first, both servers connected and logged in at once, and the mailboxes
+// LISTed on each, which tells what exists where and which hierarchy
+// delimiter each server uses. Patterns use the local delimiter; they are
+// stored (delimiter as NUL) before the remote server sees them, as the
+// reference does, so that each server gets its own delimiter.
 #pragma once
 
 #include "async/event_loop.hpp"
@@ -23,43 +23,40 @@
 #include <string>
 #include <vector>
 
-namespace interimap::commands {
+namespace interimap::app {
 
-/// Where a command acts (--target): each server and the database.
-struct Targets {
-    bool local = false;
-    bool remote = false;
-    bool database = false;
-
-    bool has(Side side) const { return side == Side::local ? local : remote; }
-    /// From the checked --target values ("local", "remote", "database").
-    static Targets from_names(const std::vector<std::string>& names);
-};
-
-struct CommandSettings {
+struct SessionSettings {
     ConfigSection local;
     ConfigSection remote;
     std::filesystem::path database;
-    /// The MAILBOX arguments, as typed (local hierarchy delimiter).
-    std::vector<std::string> mailboxes;
-    Targets targets;
+    /// LIST patterns as typed (local delimiter, or NUL); empty lists "*".
+    std::vector<std::string> patterns;
+    /// list-select-opts, upper-cased.
+    std::string select_options;
+    /// Ask for STATUS with LIST (the sync does, --delete and --rename don't).
+    bool with_status = false;
+    /// --notify: NOTIFY replaces LIST-STATUS among the required extensions.
+    bool notify = false;
+    /// --watch: SO_KEEPALIVE on network sockets.
+    bool keepalive = false;
 };
 
-class CommandSession {
+class RunSession {
 public:
-    /// Opens the database, connects, logs in and lists the command's names.
-    /// Errors carry their context (local, remote, database); once connected,
-    /// the traffic summary is logged even when a later step fails.
-    static Result<std::unique_ptr<CommandSession>>
-    open(const CommandSettings& settings, Logger& logger, plugin::PluginLoader& plugins);
-    ~CommandSession();
-    CommandSession(const CommandSession&) = delete;
-    CommandSession& operator=(const CommandSession&) = delete;
+    /// Opens the database, connects, logs in and lists the mailboxes, into
+    /// `session` (set as soon as the database is open, so that the caller
+    /// can log an error before the session logs the traffic summary when it
+    /// goes). Errors carry their context (local, remote, database).
+    static Result<void> open(const SessionSettings& settings, Logger& logger,
+                             plugin::PluginLoader& plugins, std::unique_ptr<RunSession>& session);
+    ~RunSession();
+    RunSession(const RunSession&) = delete;
+    RunSession& operator=(const RunSession&) = delete;
 
     sync::SideListing& side(Side which) { return which == Side::local ? local_ : remote_; }
     StateStore& store() { return *store_; }
     Logger& logger() { return logger_; }
-    /// The MAILBOX arguments in stored form.
+    /// The patterns in stored form.
     const std::vector<StoredMailboxName>& mailboxes() const { return mailboxes_; }
 
     /// Whether `stored` is LISTed on `which`, with any attributes (a
@@ -77,8 +74,8 @@ public:
     Result<void> finish();
 
 private:
-    CommandSession(Logger& logger, StateStoreFactoryPtr factory, StateStorePtr store);
-    Result<void> connect_and_list(const CommandSettings& settings, plugin::PluginLoader& plugins);
+    RunSession(Logger& logger, StateStoreFactoryPtr factory, StateStorePtr store);
+    Result<void> connect_and_list(const SessionSettings& settings, plugin::PluginLoader& plugins);
     void log_traffic();
     template <typename T>
     Result<void> run_task(async::Task<T>& task);
@@ -102,4 +99,4 @@ Error in_context(Error e, const std::string& context);
 /// back otherwise. Errors come back in the "database" context.
 Result<void> in_transaction(StateStore& store, const std::function<Result<void>()>& change);
 
-} // namespace interimap::commands
+} // namespace interimap::app

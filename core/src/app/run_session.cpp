@@ -1,4 +1,4 @@
-#include "commands/command_session.hpp"
+#include "app/run_session.hpp"
 
 #include "app/connect.hpp"
 #include "session/login.hpp"
@@ -7,7 +7,7 @@
 #include <algorithm>
 #include <future>
 
-namespace interimap::commands {
+namespace interimap::app {
 
 namespace {
 
@@ -23,10 +23,10 @@ async::Task<Result<sync::MailboxListing>> login_and_list(imap::Connection& conne
     co_return co_await sync::list_mailboxes(connection, request);
 }
 
-/// The commands' LIST: the names given, no selection options and no STATUS,
-/// as the reference lists them for --delete and --rename.
-sync::ListRequest list_request(const ConfigSection& section, std::vector<std::string> patterns) {
-    return sync::ListRequest{section.get_or("list-reference", ""), std::move(patterns), "", false};
+sync::ListRequest list_request(const SessionSettings& settings, const ConfigSection& section,
+                               std::vector<std::string> patterns) {
+    return sync::ListRequest{section.get_or("list-reference", ""), std::move(patterns),
+                             settings.select_options, settings.with_status};
 }
 
 void log_delimiter(imap::Connection& connection, std::optional<char> delimiter) {
@@ -58,30 +58,16 @@ Result<void> in_transaction(StateStore& store, const std::function<Result<void>(
     return ok();
 }
 
-Targets Targets::from_names(const std::vector<std::string>& names) {
-    Targets t;
-    for (const std::string& n : names) {
-        if (n == "local")
-            t.local = true;
-        else if (n == "remote")
-            t.remote = true;
-        else if (n == "database")
-            t.database = true;
-    }
-    return t;
-}
-
-CommandSession::CommandSession(Logger& logger, StateStoreFactoryPtr factory, StateStorePtr store)
+RunSession::RunSession(Logger& logger, StateStoreFactoryPtr factory, StateStorePtr store)
     : logger_(logger), store_factory_(std::move(factory)), store_(std::move(store)) {}
 
-CommandSession::~CommandSession() {
+RunSession::~RunSession() {
     // The reference reports traffic even when a command fails.
     log_traffic();
 }
 
-Result<std::unique_ptr<CommandSession>> CommandSession::open(const CommandSettings& settings,
-                                                             Logger& logger,
-                                                             plugin::PluginLoader& plugins) {
+Result<void> RunSession::open(const SessionSettings& settings, Logger& logger,
+                              plugin::PluginLoader& plugins, std::unique_ptr<RunSession>& session) {
     // The database comes first: a second instance fails on its lock before
     // any network traffic.
     auto factory = plugins.make_state_store("sqlite");
@@ -90,19 +76,16 @@ Result<std::unique_ptr<CommandSession>> CommandSession::open(const CommandSettin
     auto store = (*factory)->open(settings.database, logger);
     if (!store)
         return Fail(in_context(std::move(store).error(), "database"));
-    std::unique_ptr<CommandSession> session(
-        new CommandSession(logger, std::move(*factory), std::move(*store)));
-    if (auto r = session->connect_and_list(settings, plugins); !r)
-        return Fail(std::move(r).error());
-    return session;
+    session.reset(new RunSession(logger, std::move(*factory), std::move(*store)));
+    return session->connect_and_list(settings, plugins);
 }
 
-Result<void> CommandSession::connect_and_list(const CommandSettings& settings,
-                                              plugin::PluginLoader& plugins) {
+Result<void> RunSession::connect_and_list(const SessionSettings& settings,
+                                          plugin::PluginLoader& plugins) {
     // Connecting may block (DNS, TLS, a slow tunnel): one thread per server.
     auto connect = [&](const ConfigSection& section, const char* name) {
-        return std::async(std::launch::async, [&section, name, this, &plugins] {
-            return app::open_stream(section, name, logger_, plugins, false);
+        return std::async(std::launch::async, [&section, name, this, &plugins, &settings] {
+            return open_stream(section, name, logger_, plugins, settings.keepalive);
         });
     };
     auto local_future = connect(settings.local, "local");
@@ -121,8 +104,8 @@ Result<void> CommandSession::connect_and_list(const CommandSettings& settings,
     // Both log in at once; the local server lists the names as typed
     // meanwhile. The remote server can only list them once the local
     // delimiter is known.
-    auto login_options = session::interimap_login_options(false);
-    auto local_request = list_request(settings.local, settings.mailboxes);
+    auto login_options = session::interimap_login_options(settings.notify);
+    auto local_request = list_request(settings, settings.local, settings.patterns);
     auto local_task =
         login_and_list(*local_connection_, settings.local, plugins, login_options, local_request);
     auto remote_login =
@@ -140,14 +123,14 @@ Result<void> CommandSession::connect_and_list(const CommandSettings& settings,
     local_.naming = sync::MailboxNaming(local_request.reference, local_listing->delimiter);
     local_.listing = std::move(*local_listing);
 
-    for (std::string name : settings.mailboxes) {
+    for (std::string name : settings.patterns) {
         if (auto d = local_.listing.delimiter)
             std::replace(name.begin(), name.end(), *d, '\0');
         mailboxes_.push_back(std::move(name));
     }
 
     // Stored names with a NUL make the remote server report its delimiter first.
-    auto remote_request = list_request(settings.remote, mailboxes_);
+    auto remote_request = list_request(settings, settings.remote, mailboxes_);
     auto remote_task = sync::list_mailboxes(*remote_connection_, remote_request);
     INTERIMAP_TRY(run_task(remote_task));
     auto remote_listing = remote_task.take_result();
@@ -169,23 +152,23 @@ Result<void> CommandSession::connect_and_list(const CommandSettings& settings,
 }
 
 template <typename T>
-Result<void> CommandSession::run_task(async::Task<T>& task) {
+Result<void> RunSession::run_task(async::Task<T>& task) {
     task.start();
     return loop_.run_until([&] { return task.done(); });
 }
 
-Result<void> CommandSession::run(async::Task<Result<void>>& task) {
+Result<void> RunSession::run(async::Task<Result<void>>& task) {
     INTERIMAP_TRY(run_task(task));
     return task.take_result();
 }
 
-bool CommandSession::listed(Side which, const StoredMailboxName& stored) {
+bool RunSession::listed(Side which, const StoredMailboxName& stored) {
     const sync::SideListing& s = side(which);
     auto name = s.naming.to_server(stored);
     return name && s.listing.mailboxes.contains(*name);
 }
 
-bool CommandSession::exists(Side which, const StoredMailboxName& stored) {
+bool RunSession::exists(Side which, const StoredMailboxName& stored) {
     const sync::SideListing& s = side(which);
     auto name = s.naming.to_server(stored);
     if (!name)
@@ -194,11 +177,11 @@ bool CommandSession::exists(Side which, const StoredMailboxName& stored) {
     return it != s.listing.mailboxes.end() && it->second.selectable;
 }
 
-std::string CommandSession::display(const StoredMailboxName& stored) const {
+std::string RunSession::display(const StoredMailboxName& stored) const {
     return sync::display_name(stored, local_.naming.delimiter());
 }
 
-void CommandSession::log_traffic() {
+void RunSession::log_traffic() {
     if (traffic_logged_ || !local_connection_)
         return;
     traffic_logged_ = true;
@@ -206,7 +189,7 @@ void CommandSession::log_traffic() {
         logger_.info(c->log_context(), imap::format_traffic(c->traffic()));
 }
 
-Result<void> CommandSession::finish() {
+Result<void> RunSession::finish() {
     log_traffic();
     auto closed_local = local_connection_->close();
     auto closed_remote = remote_connection_->close();
@@ -217,4 +200,4 @@ Result<void> CommandSession::finish() {
     return ok();
 }
 
-} // namespace interimap::commands
+} // namespace interimap::app
