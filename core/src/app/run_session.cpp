@@ -11,16 +11,25 @@ namespace interimap::app {
 
 namespace {
 
-/// Logs in and lists the names as typed, on the local server.
+/// Logs in and lists, the LIST pipelined behind ENABLE (one round trip
+/// less: the server answers both in order).
 async::Task<Result<sync::MailboxListing>> login_and_list(imap::Connection& connection,
                                                          const ConfigSection& section,
                                                          plugin::PluginLoader& plugins,
-                                                         const session::LoginOptions& options,
+                                                         const session::LoginOptions& base,
                                                          const sync::ListRequest& request) {
+    auto listing = sync::list_mailboxes(connection, request);
+    session::LoginOptions options = base;
+    options.after_enable_sent = [&listing] { listing.start(); };
     auto logged_in = co_await session::login(connection, section, plugins, options);
-    if (!logged_in)
+    if (!logged_in) {
+        // A LIST already sent is awaited (its frame waits on the connection),
+        // one not sent yet is never sent.
+        if (listing.started())
+            (void)co_await listing;
         co_return Fail(std::move(logged_in).error());
-    co_return co_await sync::list_mailboxes(connection, request);
+    }
+    co_return co_await listing;
 }
 
 sync::ListRequest list_request(const SessionSettings& settings, const ConfigSection& section,
@@ -102,22 +111,38 @@ Result<void> RunSession::connect_and_list(const SessionSettings& settings,
         std::string("remote"), std::move(*remote_stream), logger_, loop_);
 
     // Both log in at once; the local server lists the names as typed
-    // meanwhile. The remote server can only list them once the local
-    // delimiter is known.
+    // meanwhile. The remote server lists them once the local delimiter is
+    // known, unless there are no names to translate ("*"): then at once.
     auto login_options = session::interimap_login_options(settings.notify);
     auto local_request = list_request(settings, settings.local, settings.patterns);
+    const bool remote_at_once = settings.patterns.empty();
+    auto remote_at_once_request = list_request(settings, settings.remote, {});
     auto local_task =
         login_and_list(*local_connection_, settings.local, plugins, login_options, local_request);
     auto remote_login =
         session::login(*remote_connection_, settings.remote, plugins, login_options);
+    auto remote_login_and_list = login_and_list(*remote_connection_, settings.remote, plugins,
+                                                login_options, remote_at_once_request);
     local_task.start();
-    remote_login.start();
-    INTERIMAP_TRY(loop_.run_until([&] { return local_task.done() && remote_login.done(); }));
+    if (remote_at_once)
+        remote_login_and_list.start();
+    else
+        remote_login.start();
+    INTERIMAP_TRY(loop_.run_until([&] {
+        return local_task.done() &&
+               (remote_at_once ? remote_login_and_list.done() : remote_login.done());
+    }));
     auto local_listing = local_task.take_result();
+    std::optional<Result<sync::MailboxListing>> remote_early;
+    if (remote_at_once)
+        remote_early.emplace(remote_login_and_list.take_result());
     if (!local_listing)
         return Fail(in_context(std::move(local_listing).error(), "local"));
-    if (auto r = remote_login.take_result(); !r)
-        return Fail(in_context(std::move(r).error(), "remote"));
+    if (remote_early && !*remote_early)
+        return Fail(in_context(std::move(*remote_early).error(), "remote"));
+    if (!remote_at_once)
+        if (auto r = remote_login.take_result(); !r)
+            return Fail(in_context(std::move(r).error(), "remote"));
     log_delimiter(*local_connection_, local_listing->delimiter);
     local_.connection = local_connection_.get();
     local_.naming = sync::MailboxNaming(local_request.reference, local_listing->delimiter);
@@ -130,10 +155,16 @@ Result<void> RunSession::connect_and_list(const SessionSettings& settings,
     }
 
     // Stored names with a NUL make the remote server report its delimiter first.
-    auto remote_request = list_request(settings, settings.remote, mailboxes_);
-    auto remote_task = sync::list_mailboxes(*remote_connection_, remote_request);
-    INTERIMAP_TRY(run_task(remote_task));
-    auto remote_listing = remote_task.take_result();
+    auto remote_request = remote_at_once ? remote_at_once_request
+                                         : list_request(settings, settings.remote, mailboxes_);
+    Result<sync::MailboxListing> remote_listing = Fail(ErrorCode::internal, "not listed");
+    if (remote_early) {
+        remote_listing = std::move(*remote_early);
+    } else {
+        auto remote_task = sync::list_mailboxes(*remote_connection_, remote_request);
+        INTERIMAP_TRY(run_task(remote_task));
+        remote_listing = remote_task.take_result();
+    }
     if (!remote_listing)
         return Fail(in_context(std::move(remote_listing).error(), "remote"));
     log_delimiter(*remote_connection_, remote_listing->delimiter);

@@ -49,11 +49,14 @@ public:
 
     Task() = default;
     explicit Task(std::coroutine_handle<promise_type> h) : handle_(h) {}
-    Task(Task&& other) noexcept : handle_(std::exchange(other.handle_, {})) {}
+    Task(Task&& other) noexcept
+        : handle_(std::exchange(other.handle_, {})),
+          started_(std::exchange(other.started_, false)) {}
     Task& operator=(Task&& other) noexcept {
         if (this != &other) {
             reset();
             handle_ = std::exchange(other.handle_, {});
+            started_ = std::exchange(other.started_, false);
         }
         return *this;
     }
@@ -64,16 +67,25 @@ public:
     bool await_ready() const noexcept { return !handle_ || handle_.done(); }
     std::coroutine_handle<> await_suspend(std::coroutine_handle<> awaiter) noexcept {
         handle_.promise().continuation = awaiter;
+        // A task started early (start()) is suspended inside: it resumes
+        // its awaiter when it finishes; otherwise it starts now.
+        if (started_)
+            return std::noop_coroutine();
+        started_ = true;
         return handle_;
     }
     T await_resume() { return std::move(*handle_.promise().value); }
 
-    /// For the event loop: start a root task without an awaiter.
+    /// Starts the task now (a root task, or one awaited later: it runs until
+    /// its first suspension, e.g. after sending a pipelined command).
     void start() {
-        if (handle_ && !handle_.done())
+        if (handle_ && !handle_.done() && !started_) {
+            started_ = true;
             handle_.resume();
+        }
     }
     bool done() const { return !handle_ || handle_.done(); }
+    bool started() const { return started_; }
     /// The result of a finished root task.
     T take_result() { return std::move(*handle_.promise().value); }
 
@@ -84,6 +96,7 @@ private:
         handle_ = {};
     }
     std::coroutine_handle<promise_type> handle_;
+    bool started_ = false;
 };
 
 } // namespace interimap::async

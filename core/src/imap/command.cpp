@@ -120,6 +120,11 @@ Command& Command::literal(std::string_view bytes) {
     return add(Argument::Form::literal, bytes);
 }
 
+Command& Command::literal_taken(std::string&& bytes) {
+    args_.push_back(Argument{Argument::Form::literal, std::move(bytes), secret_});
+    return *this;
+}
+
 Command& Command::begin_list() {
     return add(Argument::Form::list_begin, {});
 }
@@ -203,6 +208,13 @@ std::string Command::log_line(std::string_view tag, bool show_secrets) const {
     write_command(w, tag, name_, args_,
                   [show_secrets](const Argument& a) { return show_secrets || !a.secret; });
     return std::move(w.out());
+}
+
+std::size_t Command::size_hint() const {
+    std::size_t n = name_.size() + 16;
+    for (const Argument& a : args_)
+        n += a.text.size() + 1;
+    return n;
 }
 
 } // namespace interimap::imap

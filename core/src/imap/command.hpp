@@ -43,6 +43,8 @@ public:
     Command& list_pattern(std::string_view pattern);
     /// Always a literal (message bodies).
     Command& literal(std::string_view bytes);
+    /// The same, taking the bytes over (no copy of a message body).
+    Command& literal_taken(std::string&& bytes);
     /// "(" and ")" around the arguments added in between, e.g. the mailbox
     /// patterns of `LIST "" (a b)`: no space after "(" nor before ")".
     Command& begin_list();
@@ -52,6 +54,9 @@ public:
     Command& redact_from_here();
 
     const std::string& name() const { return name_; }
+    /// About the serialised size (arguments without quoting overhead), for
+    /// flow control.
+    std::size_t size_hint() const;
 
     /// Serialises with `tag`, ending with CRLF. A synchronising literal ends
     /// a segment right after its "{N}\r\n"; its bytes start the next one.

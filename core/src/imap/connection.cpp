@@ -135,6 +135,7 @@ PendingCommand Connection::send(Command command, CommandOptions options) {
     }
     if (queued_.empty() && in_flight_.empty())
         activity_ = std::chrono::steady_clock::now();
+    queued_bytes_ += st->command.size_hint();
     queued_.push_back(st);
     pump();
     return PendingCommand(st);
@@ -143,7 +144,13 @@ PendingCommand Connection::send(Command command, CommandOptions options) {
 void Connection::start_command(const StatePtr& cmd) {
     cmd->tag = format_tag(next_tag_++);
     cmd->segments = cmd->command.serialize(cmd->tag, writer_options_);
+    queued_bytes_ -= std::min(queued_bytes_, cmd->command.size_hint());
+    unsent_segment_bytes_ = 0;
+    for (const CommandSegment& seg : cmd->segments)
+        unsent_segment_bytes_ += seg.bytes.size();
     debug("C: ", cmd->command.log_line(cmd->tag, logger_.debug_level() >= 2));
+    // The segments hold the bytes now; the arguments (message bodies) go.
+    cmd->command = Command(cmd->command.name());
     in_flight_.push_back(cmd);
     writing_ = cmd;
     next_segment_ = 0;
@@ -159,9 +166,12 @@ void Connection::pump() {
             // Send the next segments of the command being written, up to one
             // that must wait for a continuation request.
             while (next_segment_ < writing_->segments.size()) {
-                const CommandSegment& seg = writing_->segments[next_segment_++];
+                CommandSegment& seg = writing_->segments[next_segment_++];
                 output_ += seg.bytes;
-                if (seg.await_continuation) {
+                unsent_segment_bytes_ -= std::min(unsent_segment_bytes_, seg.bytes.size());
+                const bool wait = seg.await_continuation;
+                std::string().swap(seg.bytes); // in output_ now
+                if (wait) {
                     awaiting_continuation_ = true;
                     return;
                 }
@@ -171,6 +181,7 @@ void Connection::pump() {
                 awaiting_continuation_ = true;
                 return;
             }
+            writing_->segments = {};
             writing_.reset();
         }
         if (queued_.empty())
@@ -197,11 +208,14 @@ bool Connection::awaiting_server() const {
 PollRequest Connection::poll_request() const {
     if (failure_ || !stream_)
         return {};
-    return stream_->poll_events(output_offset_ < output_.size());
+    PollRequest r = stream_->poll_events(output_offset_ < output_.size());
+    if (read_gate_ && !read_gate_())
+        r.events &= static_cast<short>(~POLLIN);
+    return r;
 }
 
 bool Connection::ready_without_poll() const {
-    return !failure_ && stream_ && stream_->has_buffered_input();
+    return !failure_ && stream_ && stream_->has_buffered_input() && !(read_gate_ && !read_gate_());
 }
 
 Result<void> Connection::on_ready(short revents) {
@@ -213,7 +227,10 @@ Result<void> Connection::on_ready(short revents) {
         (void)fail(std::move(r).error());
         return ok();
     }
-    if (revents & (POLLIN | POLLHUP | POLLERR) || revents == 0) {
+    // A hang-up or an error is read whatever the gate says: nothing else
+    // would clear it, and poll would keep reporting it.
+    bool gated = read_gate_ && !read_gate_() && !(revents & (POLLHUP | POLLERR));
+    if (!gated && (revents & (POLLIN | POLLHUP | POLLERR) || revents == 0)) {
         if (auto r = read_input(); !r) {
             (void)fail(std::move(r).error());
             return ok();
@@ -239,8 +256,15 @@ Result<void> Connection::flush_output() {
         auto r = stream_->write(data);
         if (!r)
             return Fail(std::move(r).error());
-        if (r->status == IoResult::Status::would_block)
+        if (r->status == IoResult::Status::would_block) {
+            // Drop what was sent, so that a stream that never fully drains
+            // (a long pipelined copy) does not keep everything it wrote.
+            if (output_offset_ >= (1u << 20) && output_offset_ * 2 >= output_.size()) {
+                output_.erase(0, output_offset_);
+                output_offset_ = 0;
+            }
             return ok();
+        }
         output_offset_ += r->bytes;
     }
     output_.clear();
@@ -338,6 +362,7 @@ Result<void> Connection::handle_tagged(const Response& r) {
     if (cmd == writing_) {
         // The server ended the command early (NO to a literal, end of AUTHENTICATE).
         writing_.reset();
+        unsent_segment_bytes_ = 0;
         awaiting_continuation_ = false;
     }
     if (r.keyword != "OK" && r.keyword != "NO" && r.keyword != "BAD")
@@ -383,6 +408,7 @@ Result<void> Connection::fail(Error e) {
         for (const StatePtr& c : pending)
             complete(c, Fail(e));
         writing_.reset();
+        unsent_segment_bytes_ = 0;
     }
     return Fail(*failure_);
 }

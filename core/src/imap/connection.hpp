@@ -106,6 +106,16 @@ public:
 
     /// Bytes on the wire so far.
     TrafficCounters traffic() const { return stream_->traffic(); }
+
+    /// Bytes of commands accepted by send() and not yet written to the
+    /// stream: how far the server lags behind what we give it.
+    std::size_t unsent_bytes() const {
+        return queued_bytes_ + (output_.size() - output_offset_) + unsent_segment_bytes_;
+    }
+    /// While `gate` returns false, responses are not read (flow control: a
+    /// copy stops reading its source while the target lags behind, so that
+    /// memory stays bounded). Null removes the gate.
+    void set_read_gate(std::function<bool()> gate) { read_gate_ = std::move(gate); }
     /// Closes the stream (reaps a tunnel's child).
     Result<void> close();
 
@@ -149,11 +159,14 @@ private:
     std::uint64_t next_tag_ = 0;
     StatePtr greeting_;
     bool authenticated_ = false;
-    std::deque<StatePtr> queued_;        ///< not yet started
-    std::vector<StatePtr> in_flight_;    ///< started, awaiting their tagged response
-    StatePtr writing_;                   ///< the command whose segments are being sent
-    std::size_t next_segment_ = 0;       ///< of writing_
-    bool awaiting_continuation_ = false; ///< writing_ waits for "+"
+    std::deque<StatePtr> queued_;          ///< not yet started
+    std::vector<StatePtr> in_flight_;      ///< started, awaiting their tagged response
+    StatePtr writing_;                     ///< the command whose segments are being sent
+    std::size_t next_segment_ = 0;         ///< of writing_
+    bool awaiting_continuation_ = false;   ///< writing_ waits for "+"
+    std::size_t queued_bytes_ = 0;         ///< estimated size of queued_
+    std::size_t unsent_segment_bytes_ = 0; ///< segments of writing_ not in output_ yet
+    std::function<bool()> read_gate_;
     std::string output_;
     std::size_t output_offset_ = 0;
     std::optional<Error> failure_;

@@ -178,7 +178,10 @@ async::Task<Result<void>> login(imap::Connection& conn, const ConfigSection& sec
             for (const imap::Value& v : r.data)
                 enabled.push_back(ascii_upper(v.text));
         };
-        auto r = co_await conn.send(std::move(cmd), std::move(opts));
+        auto pending = conn.send(std::move(cmd), std::move(opts));
+        if (options.after_enable_sent)
+            options.after_enable_sent();
+        auto r = co_await pending;
         if (!r)
             co_return Fail(std::move(r).error());
         if (!r->ok())

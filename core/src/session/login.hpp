@@ -7,6 +7,7 @@
 #include "imap/connection.hpp"
 #include "plugin/loader.hpp"
 
+#include <functional>
 #include <interimap/config.hpp>
 #include <interimap/result.hpp>
 #include <string>
@@ -20,6 +21,9 @@ struct LoginOptions {
     std::vector<std::string> required;
     /// Extensions to ENABLE (RFC 5161).
     std::vector<std::string> enable;
+    /// Called once ENABLE is sent, before its answer: the caller pipelines
+    /// its next command (the LIST) behind it, saving a round trip.
+    std::function<void()> after_enable_sent;
 };
 
 async::Task<Result<void>> login(imap::Connection& connection, const ConfigSection& section,

@@ -11,7 +11,28 @@ namespace interimap::sync {
 namespace {
 
 constexpr std::size_t kBatchMessages = 128;
-constexpr std::size_t kBatchBytes = 1 << 20;
+constexpr std::size_t kBatchBytes = 512 << 10;
+/// Bodies waiting to be written to the target, beyond which the source is
+/// no longer read: memory stays bounded whatever the mailbox size.
+constexpr std::size_t kMaxUnsentBytes = 1 << 20;
+
+/// Gates reading the source on the target keeping up, for as long as the
+/// copy runs. A source with output of its own to send is always read, so
+/// that two copies in opposite directions cannot wait for each other.
+class ReadGate {
+public:
+    ReadGate(imap::Connection& source, imap::Connection& target) : source_(source) {
+        source_.set_read_gate([&source, &target] {
+            return target.unsent_bytes() < kMaxUnsentBytes || source.unsent_bytes() > 0;
+        });
+    }
+    ~ReadGate() { source_.set_read_gate(nullptr); }
+    ReadGate(const ReadGate&) = delete;
+    ReadGate& operator=(const ReadGate&) = delete;
+
+private:
+    imap::Connection& source_;
+};
 
 struct Message {
     Uid uid = 0;
@@ -118,7 +139,7 @@ async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job) {
             cmd.raw("(" + m.flags + ")");
             if (m.internal_date)
                 cmd.string(*m.internal_date);
-            cmd.literal(m.body);
+            cmd.literal_taken(std::move(m.body));
             batch.source_uids.push_back(m.uid);
         }
         batch.append = target.connection->send(std::move(cmd));
@@ -163,6 +184,7 @@ async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job) {
         pending_bytes += size;
     };
 
+    ReadGate gate(*source.connection, *target.connection);
     std::vector<imap::PendingCommand> fetches;
     for (const std::string& set : job.fetch_sets)
         fetches.push_back(source.connection->send(
