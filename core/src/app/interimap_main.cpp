@@ -1,5 +1,6 @@
 #include "app/interimap_main.hpp"
 
+#include "app/repair_run.hpp"
 #include "app/sync_run.hpp"
 #include "cli/interimap_options.hpp"
 #include "commands/delete_mailbox.hpp"
@@ -35,6 +36,12 @@ int exit_status_for(const Error& e) {
     if (e.code == ErrorCode::config && e.context.empty())
         return 255;
     return 1;
+}
+
+/// Failures of the network or of a server process, which a later round may
+/// not meet again.
+bool is_transient(const Error& e) {
+    return e.code == ErrorCode::io || e.code == ErrorCode::closed || e.code == ErrorCode::timeout;
 }
 
 /// Logs a failed run's error (before the session, dropped by the caller,
@@ -112,18 +119,14 @@ int interimap_main(int argc, char** argv) {
     if (options.debug > 0)
         log.debug({}, ">>> interimap " INTERIMAP_VERSION);
 
-    if (options.command == cli::InterimapOptions::Command::repair) {
-        log.error({}, "--repair is not implemented yet");
-        return 1;
-    }
-
     auto database = config::database_path(*config);
     if (!database) {
         log.error({}, database.error().message);
         return exit_status_for(database.error());
     }
 
-    if (options.command != cli::InterimapOptions::Command::sync) {
+    if (options.command == cli::InterimapOptions::Command::delete_ ||
+        options.command == cli::InterimapOptions::Command::rename) {
         commands::CommandSettings command{config->local, config->remote, *database,
                                           options.mailboxes,
                                           commands::Targets::from_names(options.targets)};
@@ -149,11 +152,21 @@ int interimap_main(int argc, char** argv) {
     settings.notify = options.notify;
     settings.keepalive = options.watch.has_value();
 
+    if (options.command == cli::InterimapOptions::Command::repair) {
+        std::unique_ptr<RunSession> session;
+        return report(run_repair(settings, log, plugins, session), log);
+    }
+
     for (;;) {
         std::unique_ptr<RunSession> session;
         auto r = run_sync(settings, log, plugins, session);
-        if (!r)
-            return report(r, log);
+        if (!r) {
+            // With --watch, a lost connection or a silent server is waited
+            // out: the next round connects again. Anything else stops.
+            if (!options.watch || !is_transient(r.error()))
+                return report(r, log);
+            log.error(LogContext{r.error().context, {}}, r.error().message);
+        }
         session.reset();
         if (!options.watch)
             return 0;
