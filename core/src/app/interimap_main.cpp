@@ -1,6 +1,5 @@
 #include "app/interimap_main.hpp"
 
-#include "app/repair_run.hpp"
 #include "app/sync_run.hpp"
 #include "cli/interimap_options.hpp"
 #include "commands/delete_mailbox.hpp"

@@ -4,6 +4,7 @@
 #include "sync/mailbox_filter.hpp"
 #include "sync/mailbox_list_sync.hpp"
 #include "sync/mailbox_sync.hpp"
+#include "sync/repair.hpp"
 
 namespace interimap::app {
 
@@ -20,9 +21,13 @@ std::optional<MailboxState> listed_status(const sync::SideListing& side,
     return it->second.status;
 }
 
-/// The mailbox lists, then every dirty mailbox, one after the other (each
-/// one drives both servers at once).
-async::Task<Result<void>> synchronise(RunSession& session, const sync::MailboxFilter* filter) {
+enum class Action { synchronise, repair };
+
+/// The mailbox lists, then every dirty mailbox (or, to repair, every one the
+/// database knows), one after the other (each one drives both servers at
+/// once).
+async::Task<Result<void>> run_mailboxes(RunSession& session, const sync::MailboxFilter* filter,
+                                        Action action) {
     sync::SideListing& local_listing = session.side(Side::local);
     sync::SideListing& remote_listing = session.side(Side::remote);
     auto outcome = co_await sync::sync_mailbox_list(local_listing, remote_listing, session.store(),
@@ -57,6 +62,12 @@ async::Task<Result<void>> synchronise(RunSession& session, const sync::MailboxFi
             co_return Fail(in_context(std::move(record).error(), "database"));
         if (!*record)
             continue;
+        if (action == Action::repair) {
+            auto r = co_await sync::repair_mailbox(context, **record);
+            if (!r)
+                co_return r;
+            continue;
+        }
         if (!sync::is_dirty(**record, listed_status(local_listing, name),
                             listed_status(remote_listing, name)))
             continue;
@@ -67,10 +78,8 @@ async::Task<Result<void>> synchronise(RunSession& session, const sync::MailboxFi
     co_return ok();
 }
 
-} // namespace
-
-Result<void> run_sync(const SyncSettings& settings, Logger& logger, plugin::PluginLoader& plugins,
-                      std::unique_ptr<RunSession>& session) {
+Result<void> run(const SyncSettings& settings, Logger& logger, plugin::PluginLoader& plugins,
+                 std::unique_ptr<RunSession>& session, Action action) {
     std::unique_ptr<sync::MailboxFilter> filter;
     if (settings.ignore_mailbox && !settings.patterns_from_command_line) {
         auto f = sync::MailboxFilter::compile(*settings.ignore_mailbox);
@@ -82,9 +91,21 @@ Result<void> run_sync(const SyncSettings& settings, Logger& logger, plugin::Plug
                             settings.patterns, settings.list_select_opts, !settings.notify,
                             settings.notify,   settings.keepalive};
     INTERIMAP_TRY(RunSession::open(listing, logger, plugins, session));
-    auto task = synchronise(*session, filter.get());
+    auto task = run_mailboxes(*session, filter.get(), action);
     INTERIMAP_TRY(session->run(task));
     return session->finish();
+}
+
+} // namespace
+
+Result<void> run_sync(const SyncSettings& settings, Logger& logger, plugin::PluginLoader& plugins,
+                      std::unique_ptr<RunSession>& session) {
+    return run(settings, logger, plugins, session, Action::synchronise);
+}
+
+Result<void> run_repair(const SyncSettings& settings, Logger& logger, plugin::PluginLoader& plugins,
+                        std::unique_ptr<RunSession>& session) {
+    return run(settings, logger, plugins, session, Action::repair);
 }
 
 } // namespace interimap::app

@@ -1,6 +1,7 @@
 // One run of interimap's default command: open the database, connect and log
 // in to both servers at once, reconcile the mailbox lists, then synchronise
-// every mailbox that changed.
+// every mailbox that changed; and --repair, which does the same but
+// compares every listed mailbox in full with the mapping.
 #pragma once
 
 #include "app/run_session.hpp"
@@ -35,5 +36,10 @@ struct SyncSettings {
 /// traffic summary, which the reference prints after the error.
 Result<void> run_sync(const SyncSettings& settings, Logger& logger, plugin::PluginLoader& plugins,
                       std::unique_ptr<RunSession>& session);
+
+/// interimap --repair [MAILBOX...], with the settings of a sync (`notify`
+/// and `keepalive` unset); errors as for run_sync.
+Result<void> run_repair(const SyncSettings& settings, Logger& logger, plugin::PluginLoader& plugins,
+                        std::unique_ptr<RunSession>& session);
 
 } // namespace interimap::app

@@ -240,7 +240,8 @@ bool is_dirty(const MailboxRecord& m, const std::optional<MailboxState>& l,
            r->uidnext != m.remote->uidnext || r->highestmodseq != m.remote->highestmodseq;
 }
 
-async::Task<Result<void>> sync_mailbox(SyncContext& ctx, const MailboxRecord& mailbox) {
+async::Task<Result<void>> open_mailbox(SyncContext& ctx, const MailboxRecord& mailbox,
+                                       Mapping& mapping) {
     SyncSide& local = *ctx.local;
     SyncSide& remote = *ctx.remote;
     StateStore& store = *ctx.store;
@@ -251,6 +252,7 @@ async::Task<Result<void>> sync_mailbox(SyncContext& ctx, const MailboxRecord& ma
     if (!rname)
         co_return Fail(std::move(rname).error());
 
+    // QRESYNC reports what changed and VANISHED since the recorded state.
     auto lq = qresync_params(mailbox.local);
     auto rq = qresync_params(mailbox.remote);
     auto lselect = select_mailbox(local, *lname, lq);
@@ -262,24 +264,29 @@ async::Task<Result<void>> sync_mailbox(SyncContext& ctx, const MailboxRecord& ma
     INTERIMAP_CO_TRY(check_selected_uidvalidity(local, mailbox.local));
     INTERIMAP_CO_TRY(check_selected_uidvalidity(remote, mailbox.remote));
 
+    auto pairs = store.mapping(mailbox.id);
+    if (!pairs)
+        co_return Fail(std::move(pairs).error());
+    for (const UidPair& p : *pairs)
+        mapping.add(p);
+    // Copies in flight when a run was interrupted are mapped first: they are
+    // not new messages.
+    auto pending = store.pending(mailbox.id);
+    if (!pending)
+        co_return Fail(std::move(pending).error());
+    if (!pending->empty())
+        co_return co_await recover_pending_copies(ctx, mailbox.id, *pending, mapping);
+    co_return ok();
+}
+
+async::Task<Result<void>> sync_mailbox(SyncContext& ctx, const MailboxRecord& mailbox) {
+    SyncSide& local = *ctx.local;
+    SyncSide& remote = *ctx.remote;
+    StateStore& store = *ctx.store;
     Mapping mapping;
-    {
-        auto pairs = store.mapping(mailbox.id);
-        if (!pairs)
-            co_return Fail(std::move(pairs).error());
-        for (const UidPair& p : *pairs)
-            mapping.add(p);
-    }
-    {
-        auto pending = store.pending(mailbox.id);
-        if (!pending)
-            co_return Fail(std::move(pending).error());
-        if (!pending->empty()) {
-            auto recovered = co_await recover_pending_copies(ctx, mailbox.id, *pending, mapping);
-            if (!recovered)
-                co_return recovered;
-        }
-    }
+    auto opened = co_await open_mailbox(ctx, mailbox, mapping);
+    if (!opened)
+        co_return opened;
     Known lknown, rknown;
     const bool known = mailbox.local && mailbox.remote;
     if (known) {

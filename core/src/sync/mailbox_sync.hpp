@@ -20,6 +20,14 @@ struct SyncContext {
     Logger* logger = nullptr;
 };
 
+struct Mapping;
+
+/// SELECTs `mailbox` on both servers at once (QRESYNC from its recorded
+/// state), checks UIDVALIDITY, loads its UID mapping into `mapping` and maps
+/// the copies an interrupted run left in flight.
+async::Task<Result<void>> open_mailbox(SyncContext& context, const MailboxRecord& mailbox,
+                                       Mapping& mapping);
+
 /// Synchronises `mailbox` (a database record, states possibly unknown).
 async::Task<Result<void>> sync_mailbox(SyncContext& context, const MailboxRecord& mailbox);
 

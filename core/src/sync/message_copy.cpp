@@ -173,9 +173,10 @@ async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job) {
                            "Ignoring new 0-length message (UID " + std::to_string(*f->uid) + ")");
             return;
         }
-        logger.info(source.context(), "UID " + std::to_string(*f->uid) + " from <" +
-                                          envelope_sender(f->envelope) + "> (" +
-                                          f->internal_date.value_or("") + ")");
+        if (job.announce_sources)
+            logger.info(source.context(), "UID " + std::to_string(*f->uid) + " from <" +
+                                              envelope_sender(f->envelope) + "> (" +
+                                              f->internal_date.value_or("") + ")");
         std::size_t size = body.text.size();
         if (!pending.empty() && (!multiappend || pending.size() >= kBatchMessages ||
                                  pending_bytes + size > kBatchBytes))

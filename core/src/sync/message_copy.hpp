@@ -31,6 +31,9 @@ struct CopyJob {
     MailboxId mailbox = 0;
     StateStore* store = nullptr;
     Logger* logger = nullptr;
+    /// Log "UID N from <sender> (date)" for each message, as the reference
+    /// does when --repair downloads a message again (not for new ones).
+    bool announce_sources = false;
 };
 
 /// Copies; the job and what it points to outlive the task.

@@ -43,16 +43,6 @@ Result<void> both(std::pair<Result<void>, Result<void>>&& r) {
     return std::move(r.second);
 }
 
-std::optional<QresyncParams> qresync_from(const MailboxState& state) {
-    if (state.highestmodseq == 0 || state.uidnext <= 1)
-        return std::nullopt;
-    QresyncParams p;
-    p.uidvalidity = state.uidvalidity;
-    p.modseq = state.highestmodseq;
-    p.known_uids = "1:" + std::to_string(state.uidnext - 1);
-    return p;
-}
-
 /// UID FETCH 1:UIDNEXT-1 (MODSEQ FLAGS): every message the server has (the
 /// reference asks for the UIDs below its recorded UIDNEXT; the messages
 /// above are new ones and are copied anyway).
@@ -101,9 +91,11 @@ async::Task<Result<void>> push_groups(SyncSide& side,
 async::Task<Result<bool>> copy_both_ways(SyncContext& ctx, MailboxId id, Mapping& mapping,
                                          std::vector<std::string> local_sets,
                                          std::vector<std::string> remote_sets, NewMessages& lnew,
-                                         NewMessages& rnew) {
-    CopyJob to_remote{ctx.local, ctx.remote, std::move(local_sets), id, ctx.store, ctx.logger};
-    CopyJob to_local{ctx.remote, ctx.local, std::move(remote_sets), id, ctx.store, ctx.logger};
+                                         NewMessages& rnew, bool announce = false) {
+    CopyJob to_remote{ctx.local,  ctx.remote, std::move(local_sets), id, ctx.store,
+                      ctx.logger, announce};
+    CopyJob to_local{ctx.remote, ctx.local, std::move(remote_sets), id, ctx.store,
+                     ctx.logger, announce};
     auto rcopy = copy_if_any(to_remote);
     auto lcopy = copy_if_any(to_local);
     auto copied = co_await async::when_both(rcopy, lcopy);
@@ -267,7 +259,7 @@ async::Task<Result<void>> repair_round(SyncContext& ctx, MailboxId id, const std
 
     auto missing =
         co_await copy_both_ways(ctx, id, mapping, compact_set_chunks(plan.copy_from_local),
-                                compact_set_chunks(plan.copy_from_remote), lnew, rnew);
+                                compact_set_chunks(plan.copy_from_remote), lnew, rnew, true);
     if (!missing)
         co_return Fail(std::move(missing).error());
     co_return co_await copy_new_messages(ctx, id, mapping, *missing, lnew, rnew);
@@ -383,47 +375,10 @@ async::Task<Result<void>> repair_mailbox(SyncContext& ctx, const MailboxRecord& 
     SyncSide& local = *ctx.local;
     SyncSide& remote = *ctx.remote;
     StateStore& store = *ctx.store;
-    auto lname = local.naming.to_server(mailbox.name);
-    auto rname = remote.naming.to_server(mailbox.name);
-    if (!lname)
-        co_return Fail(std::move(lname).error());
-    if (!rname)
-        co_return Fail(std::move(rname).error());
-
-    // QRESYNC tells what VANISHED since the recorded state: those are
-    // removed on the other side rather than copied back.
-    const auto lq = qresync_from(*mailbox.local);
-    const auto rq = qresync_from(*mailbox.remote);
-    auto lselect = select_mailbox(local, *lname, lq);
-    auto rselect = select_mailbox(remote, *rname, rq);
-    auto selected = both(co_await async::when_both(lselect, rselect));
-    if (!selected)
-        co_return selected;
-    INTERIMAP_CO_TRY(check_uidvalidity(Side::local, local.selected->name,
-                                       mailbox.local->uidvalidity, *local.selected->uidvalidity));
-    INTERIMAP_CO_TRY(check_uidvalidity(Side::remote, remote.selected->name,
-                                       mailbox.remote->uidvalidity, *remote.selected->uidvalidity));
-
     Mapping mapping;
-    {
-        auto pairs = store.mapping(mailbox.id);
-        if (!pairs)
-            co_return Fail(std::move(pairs).error());
-        for (const UidPair& p : *pairs)
-            mapping.add(p);
-    }
-    // Copies in flight when a run was interrupted are mapped first: they are
-    // not forgotten messages.
-    {
-        auto pending = store.pending(mailbox.id);
-        if (!pending)
-            co_return Fail(std::move(pending).error());
-        if (!pending->empty()) {
-            auto recovered = co_await recover_pending_copies(ctx, mailbox.id, *pending, mapping);
-            if (!recovered)
-                co_return recovered;
-        }
-    }
+    auto opened = co_await open_mailbox(ctx, mailbox, mapping);
+    if (!opened)
+        co_return opened;
     const Uid lknown = std::max<Uid>(mailbox.local->uidnext, 1);
     const Uid rknown = std::max<Uid>(mailbox.remote->uidnext, 1);
     auto resumed =
