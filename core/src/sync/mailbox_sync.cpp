@@ -330,18 +330,19 @@ async::Task<Result<void>> sync_mailbox(SyncContext& ctx, const MailboxRecord& ma
     Uid lseen = 0, rseen = 0;
     Uid lfrom = lknown.uidnext, rfrom = rknown.uidnext;
     Uid lto = lselect_next, rto = rselect_next;
+    // Messages already mapped (copied by an interrupted run, by us, or in an
+    // earlier pass) are never fetched again.
+    auto mapped_from = [&](Side side, Uid from) {
+        std::vector<Uid> out;
+        for (const auto& [uid, other] : mapping.from(side))
+            if (uid >= from)
+                out.push_back(uid);
+        return out;
+    };
     for (int pass = 0; pass < 100; ++pass) {
         CopyJob to_local{&remote, &local, {}, mailbox.id, &store, ctx.logger};
         CopyJob to_remote{&local, &remote, {}, mailbox.id, &store, ctx.logger};
         if (pass == 0) {
-            // Messages already mapped (copied by an interrupted run) are skipped.
-            auto mapped_from = [&](Side side, Uid from) {
-                std::vector<Uid> out;
-                for (const auto& [uid, other] : mapping.from(side))
-                    if (uid >= from)
-                        out.push_back(uid);
-                return out;
-            };
             if (rfrom < rto)
                 to_local.fetch_sets =
                     range_excluding(rfrom, mapped_from(Side::remote, rfrom), rto - 1);
@@ -349,8 +350,10 @@ async::Task<Result<void>> sync_mailbox(SyncContext& ctx, const MailboxRecord& ma
                 to_remote.fetch_sets =
                     range_excluding(lfrom, mapped_from(Side::local, lfrom), lto - 1);
         } else {
-            to_local.fetch_sets = range_excluding(std::max(rfrom, rto), rappended);
-            to_remote.fetch_sets = range_excluding(std::max(lfrom, lto), lappended);
+            // Not a second time what a previous pass copied from there.
+            Uid rnext = std::max(rfrom, rto), lnext = std::max(lfrom, lto);
+            to_local.fetch_sets = range_excluding(rnext, mapped_from(Side::remote, rnext));
+            to_remote.fetch_sets = range_excluding(lnext, mapped_from(Side::local, lnext));
         }
         auto lcopy = copy_if(!to_local.fetch_sets.empty(), to_local);
         auto rcopy = copy_if(!to_remote.fetch_sets.empty(), to_remote);
