@@ -6,6 +6,7 @@
 
 #include <coroutine>
 #include <exception>
+#include <interimap/result.hpp>
 #include <optional>
 #include <utility>
 
@@ -58,6 +59,19 @@ Task<std::pair<A, B>> when_both(Task<A>& a, Task<B>& b) {
     detail::drive(b, rb, join);
     co_await detail::JoinAwaiter{join};
     co_return std::pair<A, B>(std::move(*ra), std::move(*rb));
+}
+
+/// A task with nothing to do: the other half of a when_both when one server
+/// has no work.
+inline Task<Result<void>> nothing_to_do() {
+    co_return ok();
+}
+
+/// The first failure of two results, else success.
+inline Result<void> first_failure(std::pair<Result<void>, Result<void>>&& r) {
+    if (!r.first)
+        return std::move(r.first);
+    return std::move(r.second);
 }
 
 } // namespace interimap::async

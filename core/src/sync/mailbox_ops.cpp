@@ -133,4 +133,18 @@ async::Task<Result<std::vector<Uid>>> push_flags(SyncSide& side, const std::stri
     co_return failed;
 }
 
+async::Task<Result<void>> push_flag_groups(SyncSide& side,
+                                           const std::map<std::string, std::vector<Uid>>& groups,
+                                           std::uint64_t modseq, Logger& logger) {
+    std::vector<async::Task<Result<std::vector<Uid>>>> tasks;
+    for (const auto& [flags, uids] : groups)
+        tasks.push_back(push_flags(side, flags, uids, modseq, logger));
+    for (auto& t : tasks) {
+        auto r = co_await t;
+        if (!r)
+            co_return Fail(std::move(r).error());
+    }
+    co_return ok();
+}
+
 } // namespace interimap::sync

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <interimap/log.hpp>
 #include <interimap/result.hpp>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -42,6 +43,12 @@ async::Task<Result<void>> remove_messages(SyncSide& side, const std::vector<Uid>
 async::Task<Result<std::vector<Uid>>> push_flags(SyncSide& side, const std::string& flags,
                                                  const std::vector<Uid>& uids, std::uint64_t modseq,
                                                  Logger& logger);
+
+/// push_flags for several flag lists, every command sent before the first
+/// answer is awaited.
+async::Task<Result<void>> push_flag_groups(SyncSide& side,
+                                           const std::map<std::string, std::vector<Uid>>& groups,
+                                           std::uint64_t modseq, Logger& logger);
 
 /// Completion check shared by the commands here: NO/BAD becomes an error
 /// naming the command and the server's text.

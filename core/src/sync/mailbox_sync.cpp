@@ -19,31 +19,6 @@ struct Known {
     std::uint64_t highestmodseq = 0; ///< changes up to this are synchronised
 };
 
-async::Task<Result<void>> no_op() {
-    co_return ok();
-}
-
-async::Task<Result<void>> push_all(SyncSide& side,
-                                   const std::map<FlagList, std::vector<Uid>>& groups,
-                                   std::uint64_t modseq, Logger& logger) {
-    // Every group's commands go out before the first answer is awaited.
-    std::vector<async::Task<Result<std::vector<Uid>>>> tasks;
-    for (const auto& [flags, uids] : groups)
-        tasks.push_back(push_flags(side, flags, uids, modseq, logger));
-    for (auto& t : tasks) {
-        auto r = co_await t;
-        if (!r)
-            co_return Fail(std::move(r).error());
-    }
-    co_return ok();
-}
-
-Result<void> both(std::pair<Result<void>, Result<void>>&& r) {
-    if (!r.first)
-        return std::move(r.first);
-    return std::move(r.second);
-}
-
 /// Flag updates and vanished messages, repeated until neither server
 /// reports anything new. Returns whether anything was done.
 async::Task<Result<bool>> sync_known(SyncContext& ctx, MailboxId id, const StoredMailboxName& name,
@@ -72,9 +47,9 @@ async::Task<Result<bool>> sync_known(SyncContext& ctx, MailboxId id, const Store
             for (auto& [uid, u] : rmod)
                 if (u.flags && u.modseq)
                     remote.selected->mark_known(uid, u);
-            auto lt = lfetch.empty() ? no_op() : fetch_flags(local, lfetch);
-            auto rt = rfetch.empty() ? no_op() : fetch_flags(remote, rfetch);
-            auto fetched = both(co_await async::when_both(lt, rt));
+            auto lt = lfetch.empty() ? async::nothing_to_do() : fetch_flags(local, lfetch);
+            auto rt = rfetch.empty() ? async::nothing_to_do() : fetch_flags(remote, rfetch);
+            auto fetched = async::first_failure(co_await async::when_both(lt, rt));
             if (!fetched)
                 co_return Fail(std::move(fetched).error());
             continue;
@@ -135,9 +110,11 @@ async::Task<Result<bool>> sync_known(SyncContext& ctx, MailboxId id, const Store
                 logger.warning(local.context(), "No match for " + std::to_string(rdunno.size()) +
                                                     " vanished remote UID(s) " +
                                                     compact_set(rdunno) + ". Ignoring.");
-            auto lt = ltoremove.empty() ? no_op() : remove_messages(local, ltoremove, logger);
-            auto rt = rtoremove.empty() ? no_op() : remove_messages(remote, rtoremove, logger);
-            auto removed = both(co_await async::when_both(lt, rt));
+            auto lt = ltoremove.empty() ? async::nothing_to_do()
+                                        : remove_messages(local, ltoremove, logger);
+            auto rt = rtoremove.empty() ? async::nothing_to_do()
+                                        : remove_messages(remote, rtoremove, logger);
+            auto removed = async::first_failure(co_await async::when_both(lt, rt));
             if (!removed)
                 co_return Fail(std::move(removed).error());
             // The mapping goes only once the messages are gone on both sides.
@@ -185,9 +162,9 @@ async::Task<Result<bool>> sync_known(SyncContext& ctx, MailboxId id, const Store
             if (!lmod.count(it->second))
                 lupdate[*u.flags].push_back(it->second);
         }
-        auto lt = push_all(local, lupdate, lknown.highestmodseq, logger);
-        auto rt = push_all(remote, rupdate, rknown.highestmodseq, logger);
-        auto pushed = both(co_await async::when_both(lt, rt));
+        auto lt = push_flag_groups(local, lupdate, lknown.highestmodseq, logger);
+        auto rt = push_flag_groups(remote, rupdate, rknown.highestmodseq, logger);
+        auto pushed = async::first_failure(co_await async::when_both(lt, rt));
         if (!pushed)
             co_return Fail(std::move(pushed).error());
     }
@@ -257,7 +234,7 @@ async::Task<Result<void>> open_mailbox(SyncContext& ctx, const MailboxRecord& ma
     auto rq = qresync_params(mailbox.remote);
     auto lselect = select_mailbox(local, *lname, lq);
     auto rselect = select_mailbox(remote, *rname, rq);
-    auto selected = both(co_await async::when_both(lselect, rselect));
+    auto selected = async::first_failure(co_await async::when_both(lselect, rselect));
     if (!selected)
         co_return Fail(std::move(selected).error());
     // Checked before anything is modified on either side or in the database.

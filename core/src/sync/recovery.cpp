@@ -28,10 +28,6 @@ const char* items_text(Items items) {
     return "";
 }
 
-async::Task<Result<void>> nothing() {
-    co_return ok();
-}
-
 /// UID FETCH `sets` with `items`; each answer goes to `take`, flag updates
 /// the server volunteers to the selected mailbox.
 async::Task<Result<void>> fetch_each(SyncSide& side, const std::vector<std::string>& sets,
@@ -209,8 +205,8 @@ async::Task<Result<void>> resume_interrupted_pairs(SyncContext& ctx, MailboxId i
                 rupdate[all].push_back(p.remote);
         }
     }
-    auto lr = lremove.empty() ? nothing() : remove_messages(local, lremove, logger);
-    auto rr = rremove.empty() ? nothing() : remove_messages(remote, rremove, logger);
+    auto lr = lremove.empty() ? async::nothing_to_do() : remove_messages(local, lremove, logger);
+    auto rr = rremove.empty() ? async::nothing_to_do() : remove_messages(remote, rremove, logger);
     auto removed = co_await async::when_both(lr, rr);
     if (!removed.first)
         co_return removed.first;

@@ -27,20 +27,10 @@ struct NewMessages {
     std::uint64_t compared_at = 0; ///< HIGHESTMODSEQ when the FETCH answered
 };
 
-async::Task<Result<void>> nothing() {
-    co_return ok();
-}
-
 async::Task<Result<CopyOutcome>> copy_if_any(const CopyJob& job) {
     if (job.fetch_sets.empty())
         co_return CopyOutcome{};
     co_return co_await copy_messages(job);
-}
-
-Result<void> both(std::pair<Result<void>, Result<void>>&& r) {
-    if (!r.first)
-        return std::move(r.first);
-    return std::move(r.second);
 }
 
 /// UID FETCH 1:UIDNEXT-1 (MODSEQ FLAGS): every message the server has (the
@@ -68,21 +58,6 @@ async::Task<Result<void>> fetch_all_flags(SyncSide& side, std::map<Uid, MessageF
     auto done = expect_ok(co_await sent, side, "UID FETCH failed");
     if (!done)
         co_return Fail(std::move(done).error());
-    co_return ok();
-}
-
-async::Task<Result<void>> push_groups(SyncSide& side,
-                                      const std::map<FlagList, std::vector<Uid>>& groups,
-                                      std::uint64_t modseq, Logger& logger) {
-    // Every group's commands go out before the first answer is awaited.
-    std::vector<async::Task<Result<std::vector<Uid>>>> tasks;
-    for (const auto& [flags, uids] : groups)
-        tasks.push_back(push_flags(side, flags, uids, modseq, logger));
-    for (auto& t : tasks) {
-        auto r = co_await t;
-        if (!r)
-            co_return Fail(std::move(r).error());
-    }
     co_return ok();
 }
 
@@ -198,7 +173,7 @@ async::Task<Result<void>> look_at_both(SyncContext& ctx, RepairSideView& lview,
                                        RepairSideView& rview) {
     auto lt = fetch_all_flags(*ctx.local, lview.messages);
     auto rt = fetch_all_flags(*ctx.remote, rview.messages);
-    auto fetched = both(co_await async::when_both(lt, rt));
+    auto fetched = async::first_failure(co_await async::when_both(lt, rt));
     if (!fetched)
         co_return fetched;
     INTERIMAP_CO_TRY(take_news(*ctx.local, lview));
@@ -234,11 +209,11 @@ async::Task<Result<void>> repair_round(SyncContext& ctx, MailboxId id, const std
     RepairPlan plan = plan_repair(std::move(pairs), lview, rview, display);
 
     log_warnings(plan.pair_warnings, ctx);
-    auto lremove =
-        plan.remove_local.empty() ? nothing() : remove_messages(local, plan.remove_local, logger);
-    auto rremove = plan.remove_remote.empty() ? nothing()
+    auto lremove = plan.remove_local.empty() ? async::nothing_to_do()
+                                             : remove_messages(local, plan.remove_local, logger);
+    auto rremove = plan.remove_remote.empty() ? async::nothing_to_do()
                                               : remove_messages(remote, plan.remove_remote, logger);
-    auto removed = both(co_await async::when_both(lremove, rremove));
+    auto removed = async::first_failure(co_await async::when_both(lremove, rremove));
     if (!removed)
         co_return removed;
     // Forgotten once the messages are gone on both sides.
@@ -250,9 +225,9 @@ async::Task<Result<void>> repair_round(SyncContext& ctx, MailboxId id, const std
         }
         INTERIMAP_CO_TRY(ctx.store->commit());
     }
-    auto lpush = push_groups(local, plan.update_local, lmodseq, logger);
-    auto rpush = push_groups(remote, plan.update_remote, rmodseq, logger);
-    auto pushed = both(co_await async::when_both(lpush, rpush));
+    auto lpush = push_flag_groups(local, plan.update_local, lmodseq, logger);
+    auto rpush = push_flag_groups(remote, plan.update_remote, rmodseq, logger);
+    auto pushed = async::first_failure(co_await async::when_both(lpush, rpush));
     if (!pushed)
         co_return pushed;
     log_warnings(plan.unmatched_warnings, ctx);
