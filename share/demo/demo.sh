@@ -78,9 +78,15 @@ command = $as_mail_user doveadm -c $demo/remote/dovecot.conf exec imap
 null-stderr = YES
 CONF
 
-show() {
-    echo "    local:  $(dove local mailbox list | sort | tr '\n' ' ')"
-    echo "    remote: $(dove remote mailbox list | sort | tr '\n' ' ')"
+show() { # each store's mailboxes with their number of messages
+    local store mailbox line
+    for store in local remote; do
+        line=""
+        while read -r mailbox; do
+            line+="$mailbox($(dove "$store" search mailbox "$mailbox" all | wc -l)) "
+        done < <(dove "$store" mailbox list | sort)
+        printf '    %-7s %s\n' "$store:" "$line"
+    done
 }
 echo ">>> Before"
 show
@@ -88,7 +94,7 @@ echo ">>> Running: interimap --config=$demo/config"
 "$INTERIMAP" --config="$demo/config"
 echo ">>> After"
 show
-echo ">>> The database now records:"
+echo ">>> The database now records $(sqlite3 "$demo/interimap.db" 'SELECT count(*) FROM mapping') local <-> remote message pairs, and these mailboxes:"
 # Names are stored with the hierarchy delimiter as a NUL byte; show it as "/".
 sqlite3 -separator ' ' "$demo/interimap.db" "SELECT hex(mailbox), subscribed FROM mailboxes ORDER BY mailbox" |
     while read -r hex subscribed; do
