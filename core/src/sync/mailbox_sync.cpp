@@ -190,12 +190,6 @@ Result<void> check_selected_uidvalidity(const SyncSide& side,
                              *side.selected->uidvalidity);
 }
 
-async::Task<Result<CopyOutcome>> copy_if(bool any, const CopyJob& job) {
-    if (!any)
-        co_return CopyOutcome{};
-    co_return co_await copy_messages(job);
-}
-
 } // namespace
 
 Result<void> check_uidvalidity(Side side, const std::string& server_name, std::uint32_t recorded,
@@ -207,6 +201,35 @@ Result<void> check_uidvalidity(Side side, const std::string& server_name, std::u
                     " != " + std::to_string(recorded) + ")  Need to invalidate the UID cache for " +
                     server_name + ".",
                 side_name(side));
+}
+
+namespace {
+
+async::Task<Result<CopyOutcome>> copy_if_any(const CopyJob& job) {
+    if (job.fetch_sets.empty())
+        co_return CopyOutcome{};
+    co_return co_await copy_messages(job);
+}
+
+} // namespace
+
+async::Task<Result<std::pair<CopyOutcome, CopyOutcome>>>
+copy_both_ways(const CopyJob& to_local, const CopyJob& to_remote, Mapping& mapping) {
+    auto lcopy = copy_if_any(to_local);
+    auto rcopy = copy_if_any(to_remote);
+    auto copied = co_await async::when_both(lcopy, rcopy);
+    if (!copied.first)
+        co_return Fail(std::move(copied.first).error());
+    if (!copied.second)
+        co_return Fail(std::move(copied.second).error());
+    const CopyOutcome& into_local = *copied.first;
+    const CopyOutcome& into_remote = *copied.second;
+    for (std::size_t i = 0; i < into_local.source_uids.size(); ++i)
+        mapping.add({into_local.target_uids[i], into_local.source_uids[i]});
+    for (std::size_t i = 0; i < into_remote.source_uids.size(); ++i)
+        mapping.add({into_remote.source_uids[i], into_remote.target_uids[i]});
+    co_return std::pair<CopyOutcome, CopyOutcome>(std::move(*copied.first),
+                                                  std::move(*copied.second));
 }
 
 bool is_dirty(const MailboxRecord& m, const std::optional<MailboxState>& l,
@@ -332,19 +355,11 @@ async::Task<Result<void>> sync_mailbox(SyncContext& ctx, const MailboxRecord& ma
             to_local.fetch_sets = range_excluding(rnext, mapped_from(Side::remote, rnext));
             to_remote.fetch_sets = range_excluding(lnext, mapped_from(Side::local, lnext));
         }
-        auto lcopy = copy_if(!to_local.fetch_sets.empty(), to_local);
-        auto rcopy = copy_if(!to_remote.fetch_sets.empty(), to_remote);
-        auto copied = co_await async::when_both(lcopy, rcopy);
-        if (!copied.first)
-            co_return Fail(std::move(copied.first).error());
-        if (!copied.second)
-            co_return Fail(std::move(copied.second).error());
-        const CopyOutcome& into_local = *copied.first;
-        const CopyOutcome& into_remote = *copied.second;
-        for (std::size_t i = 0; i < into_local.source_uids.size(); ++i)
-            mapping.add({into_local.target_uids[i], into_local.source_uids[i]});
-        for (std::size_t i = 0; i < into_remote.source_uids.size(); ++i)
-            mapping.add({into_remote.source_uids[i], into_remote.target_uids[i]});
+        auto copied = co_await copy_both_ways(to_local, to_remote, mapping);
+        if (!copied)
+            co_return Fail(std::move(copied).error());
+        const CopyOutcome& into_local = copied->first;
+        const CopyOutcome& into_remote = copied->second;
         lappended.insert(lappended.end(), into_local.target_uids.begin(),
                          into_local.target_uids.end());
         rappended.insert(rappended.end(), into_remote.target_uids.begin(),

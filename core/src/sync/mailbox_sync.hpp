@@ -5,6 +5,7 @@
 #pragma once
 
 #include "async/task.hpp"
+#include "sync/message_copy.hpp"
 #include "sync/side.hpp"
 
 #include <interimap/log.hpp>
@@ -27,6 +28,11 @@ struct Mapping;
 /// the copies an interrupted run left in flight.
 async::Task<Result<void>> open_mailbox(SyncContext& context, const MailboxRecord& mailbox,
                                        Mapping& mapping);
+
+/// Runs both copies at once (one without UID sets does nothing) and adds
+/// what they copied to `mapping`. The jobs outlive the task.
+async::Task<Result<std::pair<CopyOutcome, CopyOutcome>>>
+copy_both_ways(const CopyJob& to_local, const CopyJob& to_remote, Mapping& mapping);
 
 /// Synchronises `mailbox` (a database record, states possibly unknown).
 async::Task<Result<void>> sync_mailbox(SyncContext& context, const MailboxRecord& mailbox);

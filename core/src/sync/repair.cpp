@@ -27,12 +27,6 @@ struct NewMessages {
     std::uint64_t compared_at = 0; ///< HIGHESTMODSEQ when the FETCH answered
 };
 
-async::Task<Result<CopyOutcome>> copy_if_any(const CopyJob& job) {
-    if (job.fetch_sets.empty())
-        co_return CopyOutcome{};
-    co_return co_await copy_messages(job);
-}
-
 /// UID FETCH 1:UIDNEXT-1 (MODSEQ FLAGS): every message the server has (the
 /// reference asks for the UIDs below its recorded UIDNEXT; the messages
 /// above are new ones and are copied anyway).
@@ -63,27 +57,19 @@ async::Task<Result<void>> fetch_all_flags(SyncSide& side, std::map<Uid, MessageF
 
 /// Copies `local_sets` to the remote server and `remote_sets` to the local
 /// one at once, mapping the copies. Returns whether anything was copied.
-async::Task<Result<bool>> copy_both_ways(SyncContext& ctx, MailboxId id, Mapping& mapping,
-                                         std::vector<std::string> local_sets,
-                                         std::vector<std::string> remote_sets, NewMessages& lnew,
-                                         NewMessages& rnew, bool announce = false) {
+async::Task<Result<bool>> copy_and_note(SyncContext& ctx, MailboxId id, Mapping& mapping,
+                                        std::vector<std::string> local_sets,
+                                        std::vector<std::string> remote_sets, NewMessages& lnew,
+                                        NewMessages& rnew, bool announce = false) {
     CopyJob to_remote{ctx.local,  ctx.remote, std::move(local_sets), id, ctx.store,
                       ctx.logger, announce};
     CopyJob to_local{ctx.remote, ctx.local, std::move(remote_sets), id, ctx.store,
                      ctx.logger, announce};
-    auto rcopy = copy_if_any(to_remote);
-    auto lcopy = copy_if_any(to_local);
-    auto copied = co_await async::when_both(rcopy, lcopy);
-    if (!copied.first)
-        co_return Fail(std::move(copied.first).error());
-    if (!copied.second)
-        co_return Fail(std::move(copied.second).error());
-    const CopyOutcome& into_remote = *copied.first;
-    const CopyOutcome& into_local = *copied.second;
-    for (std::size_t i = 0; i < into_remote.source_uids.size(); ++i)
-        mapping.add({into_remote.source_uids[i], into_remote.target_uids[i]});
-    for (std::size_t i = 0; i < into_local.source_uids.size(); ++i)
-        mapping.add({into_local.target_uids[i], into_local.source_uids[i]});
+    auto copied = co_await sync::copy_both_ways(to_local, to_remote, mapping);
+    if (!copied)
+        co_return Fail(std::move(copied).error());
+    const CopyOutcome& into_local = copied->first;
+    const CopyOutcome& into_remote = copied->second;
     rnew.appended.insert(rnew.appended.end(), into_remote.target_uids.begin(),
                          into_remote.target_uids.end());
     lnew.appended.insert(lnew.appended.end(), into_local.target_uids.begin(),
@@ -111,7 +97,7 @@ std::vector<std::string> unmapped_from(const Mapping& mapping, Side side, Uid fr
 async::Task<Result<void>> copy_new_messages(SyncContext& ctx, MailboxId id, Mapping& mapping,
                                             bool copied_before, NewMessages& lnew,
                                             NewMessages& rnew) {
-    auto first = co_await copy_both_ways(
+    auto first = co_await copy_and_note(
         ctx, id, mapping, unmapped_from(mapping, Side::local, lnew.from, lnew.fetched_up_to - 1),
         unmapped_from(mapping, Side::remote, rnew.from, rnew.fetched_up_to - 1), lnew, rnew);
     if (!first)
@@ -121,7 +107,7 @@ async::Task<Result<void>> copy_new_messages(SyncContext& ctx, MailboxId id, Mapp
         if (pass == kMaxCopyPasses)
             co_return Fail(ErrorCode::protocol, "New messages keep arriving in " +
                                                     ctx.local->selected->name + "; giving up");
-        auto copied = co_await copy_both_ways(
+        auto copied = co_await copy_and_note(
             ctx, id, mapping,
             unmapped_from(mapping, Side::local, std::max(lnew.from, lnew.fetched_up_to)),
             unmapped_from(mapping, Side::remote, std::max(rnew.from, rnew.fetched_up_to)), lnew,
@@ -233,8 +219,8 @@ async::Task<Result<void>> repair_round(SyncContext& ctx, MailboxId id, const std
     log_warnings(plan.unmatched_warnings, ctx);
 
     auto missing =
-        co_await copy_both_ways(ctx, id, mapping, compact_set_chunks(plan.copy_from_local),
-                                compact_set_chunks(plan.copy_from_remote), lnew, rnew, true);
+        co_await copy_and_note(ctx, id, mapping, compact_set_chunks(plan.copy_from_local),
+                               compact_set_chunks(plan.copy_from_remote), lnew, rnew, true);
     if (!missing)
         co_return Fail(std::move(missing).error());
     co_return co_await copy_new_messages(ctx, id, mapping, *missing, lnew, rnew);
