@@ -281,3 +281,43 @@ TEST(ImapConnection, TrafficSummaryUsesBinaryUnits) {
 
 } // namespace
 } // namespace interimap
+
+namespace interimap {
+namespace {
+
+// Flow control: what the server has not taken yet is counted, and a closed
+// read gate stops reading (a copy stops reading its source while the target
+// lags behind, so that memory stays bounded).
+TEST(ImapConnectionFlowControl, UnsentBytesAndReadGate) {
+    testing::ScriptedServer server({testing::send("* OK hi\r\n"), testing::silence()});
+    testing::RecordingLogger logger;
+    async::EventLoop loop;
+    imap::Connection connection("remote", server.client_stream(), logger, loop);
+    connection.set_writer_options(imap::WriterOptions{.literal_plus = true});
+    EXPECT_EQ(connection.unsent_bytes(), 0u);
+
+    // Larger than any socket buffer: most of it stays with us while the
+    // server does not read.
+    const std::string body(8 << 20, 'x');
+    auto pending =
+        connection.send(std::move(imap::Command("APPEND").mailbox("INBOX").literal(body)));
+    const std::size_t queued = connection.unsent_bytes();
+    EXPECT_GT(queued, body.size());
+    // One write opportunity: the socket takes what fits, the rest waits.
+    ASSERT_TRUE(connection.on_ready(POLLOUT));
+    EXPECT_LT(connection.unsent_bytes(), queued);
+    EXPECT_GT(connection.unsent_bytes(), std::size_t{4} << 20);
+
+    bool open = false;
+    connection.set_read_gate([&open] { return open; });
+    EXPECT_EQ(connection.poll_request().events & POLLIN, 0);
+    open = true;
+    EXPECT_NE(connection.poll_request().events & POLLIN, 0);
+    connection.set_read_gate(nullptr);
+    EXPECT_NE(connection.poll_request().events & POLLIN, 0);
+    (void)connection.close();
+    server.finish();
+}
+
+} // namespace
+} // namespace interimap
