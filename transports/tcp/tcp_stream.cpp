@@ -1,6 +1,7 @@
 #include "tcp_stream.hpp"
 
 #include <cerrno>
+#include <interimap/socket_io.hpp>
 #include <poll.h>
 #include <sys/socket.h>
 #include <system_error>
@@ -33,40 +34,19 @@ Error TcpStream::failure(std::string_view operation, int error) const {
 Result<IoResult> TcpStream::read(std::span<std::byte> buffer) {
     if (fd_ < 0)
         return Fail(ErrorCode::internal, description_ + ": read after close");
-    for (;;) {
-        ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), MSG_DONTWAIT);
-        if (n > 0) {
-            traffic_.received += static_cast<std::uint64_t>(n);
-            return IoResult::transferred(static_cast<std::size_t>(n));
-        }
-        if (n == 0)
-            return IoResult::end();
-        if (errno == EINTR)
-            continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK)
-            return IoResult::blocked();
-        return Fail(failure("read", errno));
-    }
+    SocketIo io = socket_receive(fd_, buffer, traffic_);
+    if (io.error != 0)
+        return Fail(failure("read", io.error));
+    return io.result;
 }
 
 Result<IoResult> TcpStream::write(std::span<const std::byte> data) {
     if (fd_ < 0)
         return Fail(ErrorCode::internal, description_ + ": write after close");
-    if (data.empty())
-        return IoResult::transferred(0);
-    for (;;) {
-        // MSG_NOSIGNAL: a peer gone away is an error value, not a SIGPIPE.
-        ssize_t n = ::send(fd_, data.data(), data.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
-        if (n >= 0) {
-            traffic_.sent += static_cast<std::uint64_t>(n);
-            return IoResult::transferred(static_cast<std::size_t>(n));
-        }
-        if (errno == EINTR)
-            continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK)
-            return IoResult::blocked();
-        return Fail(failure("write", errno));
-    }
+    SocketIo io = socket_send(fd_, data, traffic_);
+    if (io.error != 0)
+        return Fail(failure("write", io.error));
+    return io.result;
 }
 
 PollRequest TcpStream::poll_events(bool want_write) const {

@@ -1,6 +1,7 @@
 #include "tunnel_stream.hpp"
 
 #include <cerrno>
+#include <interimap/socket_io.hpp>
 #include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -50,50 +51,30 @@ Error TunnelStream::lost(std::string_view what) {
 Result<IoResult> TunnelStream::read(std::span<std::byte> buffer) {
     if (fd_ < 0)
         return Fail(ErrorCode::internal, describe() + ": read after close");
-    for (;;) {
-        ssize_t n = ::recv(fd_, buffer.data(), buffer.size(), MSG_DONTWAIT);
-        if (n > 0) {
-            traffic_.received += static_cast<std::uint64_t>(n);
-            return IoResult::transferred(static_cast<std::size_t>(n));
-        }
-        if (n == 0) {
-            // A command that ends successfully is a normal end of stream;
-            // the session decides whether it came too early.
-            const auto& exit = child_.wait_for(kExitAfterEof);
-            if (exit && !exit->success() && exit->kind != ChildExit::Kind::unknown)
-                return Fail(exited_early(*exit));
-            return IoResult::end();
-        }
-        if (errno == EINTR)
-            continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK)
-            return IoResult::blocked();
-        if (errno == ECONNRESET)
-            return Fail(lost("connection reset by the command"));
-        return Fail(ErrorCode::io, describe() + ": read: " + errno_text(errno));
+    SocketIo io = socket_receive(fd_, buffer, traffic_);
+    if (io.error == ECONNRESET)
+        return Fail(lost("connection reset by the command"));
+    if (io.error != 0)
+        return Fail(ErrorCode::io, describe() + ": read: " + errno_text(io.error));
+    if (io.result.status == IoResult::Status::eof) {
+        // A command that ends successfully is a normal end of stream; the
+        // session decides whether it came too early.
+        const auto& exit = child_.wait_for(kExitAfterEof);
+        if (exit && !exit->success() && exit->kind != ChildExit::Kind::unknown)
+            return Fail(exited_early(*exit));
     }
+    return io.result;
 }
 
 Result<IoResult> TunnelStream::write(std::span<const std::byte> data) {
     if (fd_ < 0)
         return Fail(ErrorCode::internal, describe() + ": write after close");
-    if (data.empty())
-        return IoResult::transferred(0);
-    for (;;) {
-        // MSG_NOSIGNAL: a command gone away is an error value, not a SIGPIPE.
-        ssize_t n = ::send(fd_, data.data(), data.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
-        if (n >= 0) {
-            traffic_.sent += static_cast<std::uint64_t>(n);
-            return IoResult::transferred(static_cast<std::size_t>(n));
-        }
-        if (errno == EINTR)
-            continue;
-        if (errno == EAGAIN || errno == EWOULDBLOCK)
-            return IoResult::blocked();
-        if (errno == EPIPE || errno == ECONNRESET)
-            return Fail(lost("the command closed its standard input"));
-        return Fail(ErrorCode::io, describe() + ": write: " + errno_text(errno));
-    }
+    SocketIo io = socket_send(fd_, data, traffic_);
+    if (io.error == EPIPE || io.error == ECONNRESET)
+        return Fail(lost("the command closed its standard input"));
+    if (io.error != 0)
+        return Fail(ErrorCode::io, describe() + ": write: " + errno_text(io.error));
+    return io.result;
 }
 
 PollRequest TunnelStream::poll_events(bool want_write) const {

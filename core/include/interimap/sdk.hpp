@@ -7,6 +7,7 @@
 #include <interimap/log.hpp>
 #include <interimap/plugin.hpp>
 #include <interimap/result.hpp>
+#include <interimap/socket_io.hpp>
 #include <interimap/state_store.hpp>
 #include <interimap/stream.hpp>
 #include <interimap/transport.hpp>
