@@ -4,7 +4,12 @@
 #include "sync/mailbox_filter.hpp"
 #include "sync/mailbox_list_sync.hpp"
 #include "sync/mailbox_sync.hpp"
+#include "sync/message_copy.hpp"
 #include "sync/repair.hpp"
+#include "sync/selection_router.hpp"
+
+#include <deque>
+#include <memory>
 
 namespace interimap::app {
 
@@ -23,9 +28,50 @@ std::optional<MailboxState> listed_status(const sync::SideListing& side,
 
 enum class Action { synchronise, repair };
 
+/// Mailboxes synchronised at once. Their commands share the two connections,
+/// pipelined one behind the other (each mailbox SELECTed again when another
+/// one came in between), so a step's round trip is paid once for all of
+/// them instead of once per mailbox. The bound keeps memory (each mailbox
+/// holds its UID mapping) and the server's queue of our commands in check.
+constexpr std::size_t kMailboxesAtOnce = 32;
+
+/// One mailbox being synchronised: what its coroutine refers to.
+struct MailboxRun {
+    MailboxRun(const sync::SideListing& l, sync::SelectionRouter& lrouter,
+               const sync::SideListing& r, sync::SelectionRouter& rrouter, StateStore& store,
+               Logger& logger, const bool& stop, MailboxRecord mailbox)
+        : local{Side::local, l.connection, l.naming, nullptr, &lrouter},
+          remote{Side::remote, r.connection, r.naming, nullptr, &rrouter}, context{&local, &remote,
+                                                                                   &store, &logger,
+                                                                                   &stop},
+          record(std::move(mailbox)) {}
+
+    sync::SyncSide local;
+    sync::SyncSide remote;
+    sync::SyncContext context;
+    MailboxRecord record;
+    async::Task<Result<void>> task;
+};
+
+/// Synchronises (or repairs) one mailbox; the first failure of all is kept
+/// and stops the others.
+async::Task<Result<void>> run_one(MailboxRun& run, Action action, bool& stop,
+                                  std::optional<Error>& failure) {
+    Result<void> r = ok();
+    if (action == Action::repair)
+        r = co_await sync::repair_mailbox(run.context, run.record);
+    else
+        r = co_await sync::sync_mailbox(run.context, run.record);
+    if (!r) {
+        if (!failure)
+            failure = std::move(r).error();
+        stop = true;
+    }
+    co_return ok();
+}
+
 /// The mailbox lists, then every dirty mailbox (or, to repair, every one the
-/// database knows), one after the other (each one drives both servers at
-/// once).
+/// database knows, one at a time), each one driving both servers at once.
 async::Task<Result<void>> run_mailboxes(RunSession& session, const sync::MailboxFilter* filter,
                                         Action action) {
     sync::SideListing& local_listing = session.side(Side::local);
@@ -35,11 +81,9 @@ async::Task<Result<void>> run_mailboxes(RunSession& session, const sync::Mailbox
     if (!outcome)
         co_return Fail(std::move(outcome).error());
 
-    sync::SyncSide local{Side::local, local_listing.connection, local_listing.naming, nullptr};
-    sync::SyncSide remote{Side::remote, remote_listing.connection, remote_listing.naming, nullptr};
-    sync::SyncContext context{&local, &remote, &session.store(), &session.logger()};
     // Every UIDVALIDITY is checked before anything is synchronised, so that
     // a changed one stops the run with nothing modified.
+    std::vector<MailboxRecord> todo;
     for (const StoredMailboxName& name : outcome->mailboxes) {
         auto record = session.store().find_mailbox(name);
         if (!record)
@@ -55,26 +99,38 @@ async::Task<Result<void>> run_mailboxes(RunSession& session, const sync::Mailbox
                     side == &local_listing ? Side::local : Side::remote, *server_name,
                     recorded->uidvalidity, status->uidvalidity));
         }
+        if (action == Action::repair || sync::is_dirty(**record, listed_status(local_listing, name),
+                                                       listed_status(remote_listing, name)))
+            todo.push_back(std::move(**record));
     }
-    for (const StoredMailboxName& name : outcome->mailboxes) {
-        auto record = session.store().find_mailbox(name);
-        if (!record)
-            co_return Fail(in_context(std::move(record).error(), "database"));
-        if (!*record)
-            continue;
-        if (action == Action::repair) {
-            auto r = co_await sync::repair_mailbox(context, **record);
-            if (!r)
-                co_return r;
-            continue;
+
+    sync::SelectionRouter local_router(*local_listing.connection);
+    sync::SelectionRouter remote_router(*remote_listing.connection);
+    sync::FlowControl flow(*local_listing.connection, *remote_listing.connection);
+    // --repair goes one mailbox at a time, as the reference does.
+    const std::size_t at_once = action == Action::repair ? 1 : kMailboxesAtOnce;
+    bool stop = false;
+    std::optional<Error> failure;
+    std::deque<std::unique_ptr<MailboxRun>> running;
+    std::size_t next = 0;
+    for (;;) {
+        while (!stop && running.size() < at_once && next < todo.size()) {
+            running.push_back(std::make_unique<MailboxRun>(
+                local_listing, local_router, remote_listing, remote_router, session.store(),
+                session.logger(), stop, std::move(todo[next++])));
+            MailboxRun& run = *running.back();
+            run.task = run_one(run, action, stop, failure);
+            run.task.start();
         }
-        if (!sync::is_dirty(**record, listed_status(local_listing, name),
-                            listed_status(remote_listing, name)))
-            continue;
-        auto r = co_await sync::sync_mailbox(context, **record);
-        if (!r)
-            co_return r;
+        if (running.empty())
+            break;
+        async::Task<Result<void>>& oldest = running.front()->task;
+        auto finished = co_await oldest; // run_one keeps the failure
+        (void)finished;
+        running.pop_front();
     }
+    if (failure)
+        co_return Fail(std::move(*failure));
     co_return ok();
 }
 

@@ -379,6 +379,9 @@ void Connection::handle_untagged(const Response& r) {
     else if (r.code && r.code->name == "CAPABILITY")
         capabilities_.assign(r.code->args);
     for (const StatePtr& c : in_flight_) {
+        // Past a mailbox switch the data cannot answer a later command.
+        if (c->options.switches_mailbox)
+            break;
         if (c->options.collects.count(r.keyword) && c->options.on_untagged) {
             c->options.on_untagged(r);
             return;

@@ -6,8 +6,9 @@
 //
 // Sending rule (after mbsync's): a command is held back while a synchronising
 // literal or an AUTHENTICATE exchange waits for "+", while a barrier command
-// (one that changes the connection state: SELECT, STARTTLS, AUTHENTICATE,
-// COMPRESS) is in flight, and a barrier waits for every earlier command.
+// (one that changes the connection state: STARTTLS, AUTHENTICATE, COMPRESS)
+// is in flight, and a barrier waits for every earlier command. SELECT is
+// pipelined like any other command (see CommandOptions::switches_mailbox).
 #pragma once
 
 #include "async/event_loop.hpp"
@@ -57,6 +58,12 @@ struct CommandOptions {
     /// Changes the connection state: wait for everything before, hold
     /// everything after until it completes.
     bool barrier = false;
+    /// Changes the selected mailbox (SELECT) but may be pipelined: the
+    /// server runs it alone, in order. Untagged data that arrives while it
+    /// is the oldest such command in flight is about the mailbox being left
+    /// or entered, never an answer to a later command: it goes to the
+    /// unsolicited handler, which tells them apart (RFC 7162 [CLOSED]).
+    bool switches_mailbox = false;
 };
 
 class Connection;

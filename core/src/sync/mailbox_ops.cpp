@@ -13,50 +13,90 @@ Result<imap::Completion> expect_ok(Result<imap::Completion> done, const SyncSide
     return done;
 }
 
-async::Task<Result<void>> select_mailbox(SyncSide& side, const std::string& server_name,
-                                         const std::optional<QresyncParams>& qresync) {
-    bool after_another = side.selected != nullptr;
-    side.selected = std::make_unique<SelectedMailbox>(server_name, after_another);
-    SelectedMailbox* selected = side.selected.get();
-    side.connection->set_unsolicited_handler(
-        [selected](const imap::Response& r) { selected->handle(r); });
+namespace {
 
+SentSelect send_select(SyncSide& side, const std::optional<QresyncParams>& qresync) {
     imap::Command cmd("SELECT");
-    cmd.mailbox(server_name);
+    cmd.mailbox(side.selected->name);
     if (qresync) {
         std::string params = "(QRESYNC (" + std::to_string(qresync->uidvalidity) + " " +
-                             std::to_string(qresync->modseq) + " " + qresync->known_uids;
+                             std::to_string(qresync->modseq);
+        if (!qresync->known_uids.empty())
+            params += " " + qresync->known_uids;
         if (!qresync->sequence_sample.empty())
             params += " (" + qresync->sequence_sample + " " + qresync->uid_sample + ")";
         params += "))";
         cmd.raw(params);
     }
-    imap::CommandOptions opts;
-    opts.barrier = true;
-    auto done = expect_ok(co_await side.connection->send(std::move(cmd), std::move(opts)), side,
-                          "Couldn't select " + server_name);
+    SentSelect sent;
+    sent.uidvalidity = side.selected->uidvalidity.value_or(0);
+    sent.command.emplace(side.router->send_select(std::move(cmd), side.selected));
+    return sent;
+}
+
+} // namespace
+
+async::Task<Result<void>> select_mailbox(SyncSide& side, const std::string& server_name,
+                                         const std::optional<QresyncParams>& qresync) {
+    side.selected = std::make_shared<SelectedMailbox>(server_name);
+    SentSelect sent = send_select(side, qresync);
+    co_return co_await check_select(side, sent);
+}
+
+SentSelect reselect_if_needed(SyncSide& side) {
+    if (side.router->selected_last(side.selected.get()))
+        return {};
+    // What this mailbox knows already is not reported again: changes since
+    // the highest MODSEQ it heard of, VANISHED among the UIDs below UIDNEXT.
+    const SelectedMailbox& m = *side.selected;
+    std::optional<QresyncParams> q;
+    if (m.uidvalidity && m.highestmodseq) {
+        q.emplace();
+        q->uidvalidity = *m.uidvalidity;
+        q->modseq = *m.highestmodseq;
+        if (m.uidnext.value_or(1) > 1)
+            q->known_uids = "1:" + std::to_string(*m.uidnext - 1);
+    }
+    return send_select(side, q);
+}
+
+async::Task<Result<void>> check_select(SyncSide& side, SentSelect& sent) {
+    if (!sent.command)
+        co_return ok();
+    SelectedMailbox& selected = *side.selected;
+    auto done = expect_ok(co_await *sent.command, side, "Couldn't select " + selected.name);
     if (!done)
         co_return Fail(std::move(done).error());
     if (done->code)
-        selected->handle_code(*done->code);
-    if (selected->protocol_error)
-        co_return Fail(ErrorCode::protocol, *selected->protocol_error, side.name());
-    if (selected->nomodseq || !selected->highestmodseq)
+        selected.handle_code(*done->code);
+    if (selected.protocol_error)
+        co_return Fail(ErrorCode::protocol, *selected.protocol_error, side.name());
+    if (selected.nomodseq || !selected.highestmodseq)
         co_return Fail(ErrorCode::protocol,
-                       "Mailbox " + server_name + " doesn't support MODSEQ (NOMODSEQ)",
+                       "Mailbox " + selected.name + " doesn't support MODSEQ (NOMODSEQ)",
                        side.name());
-    if (!selected->uidvalidity || !selected->uidnext)
+    if (!selected.uidvalidity || !selected.uidnext)
         co_return Fail(ErrorCode::protocol,
-                       "No UIDVALIDITY or UIDNEXT for " + server_name + " - non-compliant server?",
+                       "No UIDVALIDITY or UIDNEXT for " + selected.name +
+                           " - non-compliant server?",
+                       side.name());
+    // Selected again during the run: the UIDs we hold must still be valid.
+    if (sent.uidvalidity != 0 && *selected.uidvalidity != sent.uidvalidity)
+        co_return Fail(ErrorCode::protocol,
+                       "UIDVALIDITY changed! (" + std::to_string(*selected.uidvalidity) +
+                           " != " + std::to_string(sent.uidvalidity) +
+                           ")  Need to invalidate the UID cache for " + selected.name + ".",
                        side.name());
     co_return ok();
 }
 
 async::Task<Result<void>> fetch_flags(SyncSide& side, const std::vector<Uid>& uids) {
+    SentSelect select = reselect_if_needed(side);
     std::vector<imap::PendingCommand> pending;
     for (const std::string& set : compact_set_chunks(uids))
         pending.push_back(side.connection->send(
             std::move(imap::Command("UID FETCH").raw(set).raw("(MODSEQ FLAGS)"))));
+    INTERIMAP_CO_TRY(co_await check_select(side, select));
     for (auto& p : pending) {
         auto done = expect_ok(co_await p, side, "UID FETCH failed");
         if (!done)
@@ -67,12 +107,14 @@ async::Task<Result<void>> fetch_flags(SyncSide& side, const std::vector<Uid>& ui
 
 async::Task<Result<void>> remove_messages(SyncSide& side, const std::vector<Uid>& uids,
                                           Logger& logger) {
+    SentSelect select = reselect_if_needed(side);
     std::vector<imap::PendingCommand> pending;
     for (const std::string& set : compact_set_chunks(uids)) {
         pending.push_back(side.connection->send(
             std::move(imap::Command("UID STORE").raw(set).raw("+FLAGS.SILENT (\\Deleted)"))));
         pending.push_back(side.connection->send(std::move(imap::Command("UID EXPUNGE").raw(set))));
     }
+    INTERIMAP_CO_TRY(co_await check_select(side, select));
     for (auto& p : pending) {
         auto done = expect_ok(co_await p, side, "Couldn't remove messages");
         if (!done)
@@ -80,16 +122,26 @@ async::Task<Result<void>> remove_messages(SyncSide& side, const std::vector<Uid>
         if (done->code)
             side.selected->handle_code(*done->code);
     }
-    // Our own expunges come back as VANISHED: they are done, not news.
-    side.selected->discard(uids);
-    logger.info(side.context(),
-                "Removed " + std::to_string(uids.size()) + " UID(s) " + compact_set(uids));
+    // Our own expunges come back as VANISHED: they are done, not news. One
+    // that does not was not removed (another client may hold it locked).
+    std::vector<Uid> removed = side.selected->take_expunged(uids);
+    if (!removed.empty())
+        logger.info(side.context(), "Removed " + std::to_string(removed.size()) + " UID(s) " +
+                                        compact_set(removed));
+    if (removed.size() < uids.size()) {
+        std::vector<Uid> failed;
+        for (Uid u : uids)
+            if (!std::binary_search(removed.begin(), removed.end(), u))
+                failed.push_back(u);
+        logger.warning(side.context(), "Couldn't UID EXPUNGE " + compact_set(failed));
+    }
     co_return ok();
 }
 
 async::Task<Result<std::vector<Uid>>> push_flags(SyncSide& side, const std::string& flags,
                                                  const std::vector<Uid>& uids, std::uint64_t modseq,
                                                  Logger& logger) {
+    SentSelect select = reselect_if_needed(side);
     std::vector<imap::PendingCommand> pending;
     for (const std::string& set : compact_set_chunks(uids))
         pending.push_back(
@@ -97,6 +149,7 @@ async::Task<Result<std::vector<Uid>>> push_flags(SyncSide& side, const std::stri
                                                 .raw(set)
                                                 .raw("(UNCHANGEDSINCE " + std::to_string(modseq) +
                                                      ") FLAGS.SILENT (" + flags + ")"))));
+    INTERIMAP_CO_TRY(co_await check_select(side, select));
     std::vector<Uid> failed;
     for (auto& p : pending) {
         auto done = expect_ok(co_await p, side, "Couldn't update flags");
@@ -136,14 +189,22 @@ async::Task<Result<std::vector<Uid>>> push_flags(SyncSide& side, const std::stri
 async::Task<Result<void>> push_flag_groups(SyncSide& side,
                                            const std::map<std::string, std::vector<Uid>>& groups,
                                            std::uint64_t modseq, Logger& logger) {
+    // All started before the first is awaited: one round trip for all.
     std::vector<async::Task<Result<std::vector<Uid>>>> tasks;
-    for (const auto& [flags, uids] : groups)
+    for (const auto& [flags, uids] : groups) {
         tasks.push_back(push_flags(side, flags, uids, modseq, logger));
+        tasks.back().start();
+    }
+    // Each one awaited, whatever happens: a started task must not be
+    // destroyed while its command is in flight.
+    std::optional<Error> failure;
     for (auto& t : tasks) {
         auto r = co_await t;
-        if (!r)
-            co_return Fail(std::move(r).error());
+        if (!r && !failure)
+            failure = std::move(r).error();
     }
+    if (failure)
+        co_return Fail(std::move(*failure));
     co_return ok();
 }
 

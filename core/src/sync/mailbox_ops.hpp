@@ -1,5 +1,9 @@
-// Commands on the selected mailbox of one server, each pipelined: every
-// chunk of a long UID set is sent before the first answer is awaited.
+// Commands on one mailbox of one server, each pipelined: every chunk of a
+// long UID set is sent before the first answer is awaited. Mailboxes are
+// synchronised side by side on one connection, so each function first sends
+// a SELECT of its mailbox when the commands sent so far leave another one
+// selected (QRESYNC from what this mailbox already knows: nothing is lost
+// and nothing reported twice), in the same breath as its own commands.
 #pragma once
 
 #include "async/task.hpp"
@@ -25,16 +29,33 @@ struct QresyncParams {
     std::string uid_sample;      ///< ... and the matching UIDs
 };
 
-/// SELECTs `server_name` (with QRESYNC when `qresync` is set) and makes the
-/// SelectedMailbox of `side` receive the responses.
+/// SELECTs `server_name` (with QRESYNC when `qresync` is set); from then
+/// on `side.selected` receives what the server says about it.
 async::Task<Result<void>> select_mailbox(SyncSide& side, const std::string& server_name,
                                          const std::optional<QresyncParams>& qresync);
+
+/// A SELECT sent ahead of commands, to be checked once answered.
+struct SentSelect {
+    std::optional<imap::PendingCommand> command;
+    std::uint32_t uidvalidity = 0; ///< what it must still be (0: unknown yet)
+};
+
+/// Sends a SELECT of `side`'s mailbox unless it is the server's selected
+/// mailbox once the commands sent so far have run. Commands about the
+/// mailbox must be sent right after, before anything is awaited.
+SentSelect reselect_if_needed(SyncSide& side);
+
+/// Awaits and checks a SELECT: it succeeded, the mailbox has MODSEQs, and
+/// its UIDVALIDITY did not change since we last selected it.
+async::Task<Result<void>> check_select(SyncSide& side, SentSelect& sent);
 
 /// UID FETCH (MODSEQ FLAGS) of `uids`: the answers land in the selected
 /// mailbox's pending flag updates.
 async::Task<Result<void>> fetch_flags(SyncSide& side, const std::vector<Uid>& uids);
 
 /// Removes `uids`: UID STORE +FLAGS.SILENT (\Deleted) then UID EXPUNGE.
+/// Those the server does not report VANISHED are warned about, as the
+/// reference does ("Couldn't UID EXPUNGE").
 async::Task<Result<void>> remove_messages(SyncSide& side, const std::vector<Uid>& uids,
                                           Logger& logger);
 

@@ -84,8 +84,9 @@ async::Task<Result<bool>> sync_known(SyncContext& ctx, MailboxId id, const Store
         changed = true;
 
         // Vanished on one side: remove on the other unless gone there too.
+        std::vector<Uid> ltoremove, rtoremove, gone_local;
         if (!lvanished.empty() || !rvanished.empty()) {
-            std::vector<Uid> ltoremove, rtoremove, ldunno, rdunno;
+            std::vector<Uid> ldunno, rdunno;
             std::sort(lvanished.begin(), lvanished.end());
             std::sort(rvanished.begin(), rvanished.end());
             for (Uid l : lvanished) {
@@ -110,24 +111,21 @@ async::Task<Result<bool>> sync_known(SyncContext& ctx, MailboxId id, const Store
                 logger.warning(local.context(), "No match for " + std::to_string(rdunno.size()) +
                                                     " vanished remote UID(s) " +
                                                     compact_set(rdunno) + ". Ignoring.");
-            auto lt = ltoremove.empty() ? async::nothing_to_do()
-                                        : remove_messages(local, ltoremove, logger);
-            auto rt = rtoremove.empty() ? async::nothing_to_do()
-                                        : remove_messages(remote, rtoremove, logger);
-            auto removed = async::first_failure(co_await async::when_both(lt, rt));
-            if (!removed)
-                co_return Fail(std::move(removed).error());
-            // The mapping goes only once the messages are gone on both sides.
-            INTERIMAP_CO_TRY(ctx.store->begin());
-            std::vector<Uid> gone_local = lvanished;
+            gone_local = lvanished;
             gone_local.insert(gone_local.end(), ltoremove.begin(), ltoremove.end());
-            for (Uid l : gone_local)
-                if (mapping.local_to_remote.count(l)) {
-                    INTERIMAP_CO_TRY(ctx.store->remove_mapping(id, Side::local, l));
-                    mapping.remove_local(l);
-                }
-            INTERIMAP_CO_TRY(ctx.store->commit());
+            std::erase_if(gone_local, [&](Uid l) { return !mapping.local_to_remote.count(l); });
         }
+        // Removals and flag updates go in the same flight; the pairs of the
+        // removed messages are already out of the mapping the flag updates
+        // are computed with (the database forgets them once both are gone).
+        auto lremove =
+            ltoremove.empty() ? async::nothing_to_do() : remove_messages(local, ltoremove, logger);
+        auto rremove =
+            rtoremove.empty() ? async::nothing_to_do() : remove_messages(remote, rtoremove, logger);
+        lremove.start();
+        rremove.start();
+        for (Uid l : gone_local)
+            mapping.remove_local(l);
 
         // Flag updates: to the other side, or the union on both on conflict.
         std::map<FlagList, std::vector<Uid>> lupdate, rupdate;
@@ -162,11 +160,31 @@ async::Task<Result<bool>> sync_known(SyncContext& ctx, MailboxId id, const Store
             if (!lmod.count(it->second))
                 lupdate[*u.flags].push_back(it->second);
         }
-        auto lt = push_flag_groups(local, lupdate, lknown.highestmodseq, logger);
-        auto rt = push_flag_groups(remote, rupdate, rknown.highestmodseq, logger);
-        auto pushed = async::first_failure(co_await async::when_both(lt, rt));
+        auto lpush = push_flag_groups(local, lupdate, lknown.highestmodseq, logger);
+        auto rpush = push_flag_groups(remote, rupdate, rknown.highestmodseq, logger);
+        lpush.start();
+        rpush.start();
+
+        // Every started task is awaited before anything is returned.
+        auto removed = async::first_failure(co_await async::when_both(lremove, rremove));
+        Result<void> forgotten = ok();
+        if (removed && !gone_local.empty()) {
+            forgotten = ctx.store->begin();
+            for (Uid l : gone_local)
+                if (forgotten)
+                    forgotten = ctx.store->remove_mapping(id, Side::local, l);
+            if (forgotten)
+                forgotten = ctx.store->commit();
+        }
+        auto pushed = async::first_failure(co_await async::when_both(lpush, rpush));
+        if (!removed)
+            co_return Fail(std::move(removed).error());
+        if (!forgotten)
+            co_return Fail(std::move(forgotten).error());
         if (!pushed)
             co_return Fail(std::move(pushed).error());
+        if (ctx.stopped())
+            co_return Fail(ErrorCode::internal, "stopped");
     }
     co_return Fail(ErrorCode::protocol, "The servers keep reporting changes to " + display +
                                             "; giving up after 1000 rounds");
@@ -280,6 +298,8 @@ async::Task<Result<void>> open_mailbox(SyncContext& ctx, const MailboxRecord& ma
 }
 
 async::Task<Result<void>> sync_mailbox(SyncContext& ctx, const MailboxRecord& mailbox) {
+    if (ctx.stopped())
+        co_return Fail(ErrorCode::internal, "stopped");
     SyncSide& local = *ctx.local;
     SyncSide& remote = *ctx.remote;
     StateStore& store = *ctx.store;
@@ -322,39 +342,37 @@ async::Task<Result<void>> sync_mailbox(SyncContext& ctx, const MailboxRecord& ma
         INTERIMAP_CO_TRY(store.commit());
     }
 
-    // New messages: those that existed when selected, both ways at once;
-    // then whatever arrived meanwhile, without what we appended ourselves.
+    // New messages: those that existed when selected, both ways at once.
     const Uid lselect_next = *local.selected->uidnext;
     const Uid rselect_next = *remote.selected->uidnext;
     std::vector<Uid> lappended, rappended;
     Uid lseen = 0, rseen = 0;
-    Uid lfrom = lknown.uidnext, rfrom = rknown.uidnext;
-    Uid lto = lselect_next, rto = rselect_next;
     // Messages already mapped (copied by an interrupted run, by us, or in an
     // earlier pass) are never fetched again.
-    auto mapped_from = [&](Side side, Uid from) {
-        std::vector<Uid> out;
+    auto unmapped = [&](Side side, Uid from, Uid last) {
+        std::vector<Uid> mapped;
         for (const auto& [uid, other] : mapping.from(side))
             if (uid >= from)
-                out.push_back(uid);
-        return out;
+                mapped.push_back(uid);
+        return range_excluding(from, std::move(mapped), last);
     };
-    for (int pass = 0; pass < 100; ++pass) {
-        CopyJob to_local{&remote, &local, {}, mailbox.id, &store, ctx.logger};
-        CopyJob to_remote{&local, &remote, {}, mailbox.id, &store, ctx.logger};
-        if (pass == 0) {
-            if (rfrom < rto)
-                to_local.fetch_sets =
-                    range_excluding(rfrom, mapped_from(Side::remote, rfrom), rto - 1);
-            if (lfrom < lto)
-                to_remote.fetch_sets =
-                    range_excluding(lfrom, mapped_from(Side::local, lfrom), lto - 1);
-        } else {
-            // Not a second time what a previous pass copied from there.
-            Uid rnext = std::max(rfrom, rto), lnext = std::max(lfrom, lto);
-            to_local.fetch_sets = range_excluding(rnext, mapped_from(Side::remote, rnext));
-            to_remote.fetch_sets = range_excluding(lnext, mapped_from(Side::local, lnext));
-        }
+    std::vector<std::string> lsets, rsets;
+    if (lknown.uidnext < lselect_next)
+        lsets = unmapped(Side::local, lknown.uidnext, lselect_next - 1);
+    if (rknown.uidnext < rselect_next)
+        rsets = unmapped(Side::remote, rknown.uidnext, rselect_next - 1);
+    // Up to where each side has been looked at for new mail.
+    Uid lchecked = lselect_next - 1, rchecked = rselect_next - 1;
+    for (int pass = 0; !lsets.empty() || !rsets.empty(); ++pass) {
+        if (ctx.stopped())
+            co_return Fail(ErrorCode::internal, "stopped");
+        if (pass == 100)
+            co_return Fail(ErrorCode::protocol,
+                           "New messages keep arriving in " +
+                               display_name(mailbox.name, local.naming.delimiter()) +
+                               "; giving up");
+        CopyJob to_local{&remote, &local, std::move(rsets), mailbox.id, &store, ctx.logger};
+        CopyJob to_remote{&local, &remote, std::move(lsets), mailbox.id, &store, ctx.logger};
         auto copied = co_await copy_both_ways(to_local, to_remote, mapping);
         if (!copied)
             co_return Fail(std::move(copied).error());
@@ -366,11 +384,24 @@ async::Task<Result<void>> sync_mailbox(SyncContext& ctx, const MailboxRecord& ma
                          into_remote.target_uids.end());
         rseen = std::max(rseen, into_local.highest_source_uid);
         lseen = std::max(lseen, into_remote.highest_source_uid);
-        // Another pass only after a pass that copied something: a server
-        // may have received mail while we copied (mail arriving otherwise
-        // leaves the mailbox dirty for the next run).
-        if (into_local.source_uids.empty() && into_remote.source_uids.empty())
-            break;
+        // Mail that reached a server while we appended to it has UIDs among
+        // ours (the gaps in what APPENDUID gave us): it is copied now, or
+        // the UIDNEXT we store would skip it. Mail above our highest UID is
+        // left for the next run.
+        lsets.clear();
+        rsets.clear();
+        if (!into_local.target_uids.empty()) {
+            Uid highest = *std::max_element(lappended.begin(), lappended.end());
+            if (highest > lchecked)
+                lsets = unmapped(Side::local, lchecked + 1, highest);
+            lchecked = std::max(lchecked, highest);
+        }
+        if (!into_remote.target_uids.empty()) {
+            Uid highest = *std::max_element(rappended.begin(), rappended.end());
+            if (highest > rchecked)
+                rsets = unmapped(Side::remote, rchecked + 1, highest);
+            rchecked = std::max(rchecked, highest);
+        }
     }
 
     // Only UIDs we saw or allocated count: a UIDNEXT the server announces

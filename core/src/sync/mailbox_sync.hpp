@@ -19,6 +19,11 @@ struct SyncContext {
     SyncSide* remote = nullptr;
     StateStore* store = nullptr;
     Logger* logger = nullptr;
+    /// Set when another mailbox synchronised at the same time failed: the
+    /// run stops, each mailbox after the commands it has in flight.
+    const bool* stop = nullptr;
+
+    bool stopped() const { return stop && *stop; }
 };
 
 struct Mapping;

@@ -16,24 +16,6 @@ constexpr std::size_t kBatchBytes = 512 << 10;
 /// no longer read: memory stays bounded whatever the mailbox size.
 constexpr std::size_t kMaxUnsentBytes = 1 << 20;
 
-/// Gates reading the source on the target keeping up, for as long as the
-/// copy runs. A source with output of its own to send is always read, so
-/// that two copies in opposite directions cannot wait for each other.
-class ReadGate {
-public:
-    ReadGate(imap::Connection& source, imap::Connection& target) : source_(source) {
-        source_.set_read_gate([&source, &target] {
-            return target.unsent_bytes() < kMaxUnsentBytes || source.unsent_bytes() > 0;
-        });
-    }
-    ~ReadGate() { source_.set_read_gate(nullptr); }
-    ReadGate(const ReadGate&) = delete;
-    ReadGate& operator=(const ReadGate&) = delete;
-
-private:
-    imap::Connection& source_;
-};
-
 struct Message {
     Uid uid = 0;
     std::string flags;
@@ -43,6 +25,7 @@ struct Message {
 
 struct Batch {
     std::vector<Uid> source_uids;
+    SentSelect select; ///< of the target mailbox, sent before the APPEND
     imap::PendingCommand append;
 };
 
@@ -65,6 +48,18 @@ std::string compact_list(const std::vector<Uid>& uids) {
 }
 
 } // namespace
+
+FlowControl::FlowControl(imap::Connection& a, imap::Connection& b) : a_(a), b_(b) {
+    a_.set_read_gate(
+        [&a, &b] { return b.unsent_bytes() < kMaxUnsentBytes || a.unsent_bytes() > 0; });
+    b_.set_read_gate(
+        [&a, &b] { return a.unsent_bytes() < kMaxUnsentBytes || b.unsent_bytes() > 0; });
+}
+
+FlowControl::~FlowControl() {
+    a_.set_read_gate(nullptr);
+    b_.set_read_gate(nullptr);
+}
 
 std::vector<std::string> range_excluding(Uid from, std::vector<Uid> skip, Uid last) {
     std::sort(skip.begin(), skip.end());
@@ -134,7 +129,9 @@ async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job) {
         }
         imap::Command cmd("APPEND");
         cmd.mailbox(target_name);
-        Batch batch{{}, imap::PendingCommand(nullptr)};
+        // Appended with the mailbox selected, the server tells its new
+        // HIGHESTMODSEQ (and EXISTS) to it: the state we store at the end.
+        Batch batch{{}, reselect_if_needed(target), imap::PendingCommand(nullptr)};
         for (Message& m : pending) {
             cmd.raw("(" + m.flags + ")");
             if (m.internal_date)
@@ -185,7 +182,7 @@ async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job) {
         pending_bytes += size;
     };
 
-    ReadGate gate(*source.connection, *target.connection);
+    SentSelect select = reselect_if_needed(source);
     std::vector<imap::PendingCommand> fetches;
     for (const std::string& set : job.fetch_sets)
         fetches.push_back(source.connection->send(
@@ -193,11 +190,18 @@ async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job) {
                           .raw(set)
                           .raw("(MODSEQ FLAGS INTERNALDATE ENVELOPE BODY.PEEK[])")),
             opts));
+    // Every FETCH is awaited, whatever happens: their answers go to this
+    // frame's handlers until they complete.
+    std::optional<Error> fetch_failure;
+    if (auto selected = co_await check_select(source, select); !selected)
+        fetch_failure = std::move(selected).error();
     for (auto& f : fetches) {
         auto done = expect_ok(co_await f, source, "UID FETCH failed");
-        if (!done)
-            co_return Fail(std::move(done).error());
+        if (!done && !fetch_failure)
+            fetch_failure = std::move(done).error();
     }
+    if (fetch_failure && !failure)
+        failure = std::move(fetch_failure);
     flush();
     if (failure) {
         // Batches already sent still complete; their mappings must be kept.
@@ -207,6 +211,7 @@ async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job) {
     }
 
     for (Batch& batch : batches) {
+        INTERIMAP_CO_TRY(co_await check_select(target, batch.select));
         auto done = expect_ok(co_await batch.append, target, "Couldn't APPEND to " + target_name);
         if (!done)
             co_return Fail(std::move(done).error());

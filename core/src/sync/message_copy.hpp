@@ -36,8 +36,27 @@ struct CopyJob {
     bool announce_sources = false;
 };
 
-/// Copies; the job and what it points to outlive the task.
+/// Copies; the job and what it points to outlive the task. Memory stays
+/// bounded only under a FlowControl of the two connections.
 async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job);
+
+/// For as long as it lives, a connection is read only while the other one
+/// keeps up with what we give it to send (bodies being copied), so that
+/// memory stays bounded whatever the size of the mailboxes: a source is
+/// not read faster than its target accepts appends. A connection with
+/// output of its own waiting is always read, so that two copies in
+/// opposite directions cannot wait for each other.
+class FlowControl {
+public:
+    FlowControl(imap::Connection& a, imap::Connection& b);
+    ~FlowControl();
+    FlowControl(const FlowControl&) = delete;
+    FlowControl& operator=(const FlowControl&) = delete;
+
+private:
+    imap::Connection& a_;
+    imap::Connection& b_;
+};
 
 /// Sets covering [from, last] without the UIDs of `skip`; empty if nothing
 /// is left.

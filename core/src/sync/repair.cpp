@@ -48,8 +48,12 @@ async::Task<Result<void>> fetch_all_flags(SyncSide& side, std::map<Uid, MessageF
     };
     imap::Command fetch("UID FETCH");
     fetch.raw("1:" + std::to_string(uidnext - 1)).raw("(MODSEQ FLAGS)");
+    SentSelect select = reselect_if_needed(side);
     auto sent = side.connection->send(std::move(fetch), std::move(opts));
+    auto selected = co_await check_select(side, select);
     auto done = expect_ok(co_await sent, side, "UID FETCH failed");
+    if (!selected)
+        co_return selected;
     if (!done)
         co_return Fail(std::move(done).error());
     co_return ok();

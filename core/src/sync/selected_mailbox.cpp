@@ -113,12 +113,6 @@ std::string envelope_sender(const imap::Value* env) {
 }
 
 void SelectedMailbox::handle_code(const imap::ResponseCode& code) {
-    if (code.name == "CLOSED") {
-        waiting_for_closed_ = false;
-        return;
-    }
-    if (waiting_for_closed_)
-        return;
     if (code.name == "UIDVALIDITY" && code.args.size() == 1)
         uidvalidity = as_uid32(code.args[0]);
     else if (code.name == "UIDNEXT" && code.args.size() == 1)
@@ -147,8 +141,6 @@ void SelectedMailbox::record_flags(const FetchData& f) {
 void SelectedMailbox::handle(const imap::Response& r) {
     if (r.code)
         handle_code(*r.code);
-    if (waiting_for_closed_)
-        return;
     if (r.keyword == "EXISTS" && r.number) {
         exists = *r.number;
     } else if (r.keyword == "VANISHED") {
@@ -179,13 +171,21 @@ void SelectedMailbox::handle(const imap::Response& r) {
     }
 }
 
-void SelectedMailbox::discard(const std::vector<Uid>& uids) {
+std::vector<Uid> SelectedMailbox::take_expunged(const std::vector<Uid>& uids) {
     std::vector<Uid> sorted = uids;
     std::sort(sorted.begin(), sorted.end());
-    std::erase_if(vanished_,
-                  [&](Uid u) { return std::binary_search(sorted.begin(), sorted.end(), u); });
+    std::vector<Uid> gone;
+    std::erase_if(vanished_, [&](Uid u) {
+        if (!std::binary_search(sorted.begin(), sorted.end(), u))
+            return false;
+        gone.push_back(u);
+        return true;
+    });
+    std::sort(gone.begin(), gone.end());
+    gone.erase(std::unique(gone.begin(), gone.end()), gone.end());
     for (Uid u : uids)
         modified_.erase(u);
+    return gone;
 }
 
 std::vector<Uid> SelectedMailbox::take_echoes(const std::vector<Uid>& uids, const FlagList& flags) {

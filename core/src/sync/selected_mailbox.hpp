@@ -1,7 +1,7 @@
 // What a server tells about the mailbox selected on one connection: its
 // UIDVALIDITY / UIDNEXT / HIGHESTMODSEQ, and the changes reported since
 // (VANISHED UIDs, flag updates with their MODSEQ) that are not processed yet.
-// It is the unsolicited-response handler of the connection while selected.
+// It receives what the SelectionRouter attributes to this mailbox.
 #pragma once
 
 #include "imap/response.hpp"
@@ -46,8 +46,7 @@ std::string envelope_sender(const imap::Value* envelope);
 
 class SelectedMailbox {
 public:
-    explicit SelectedMailbox(std::string server_name, bool after_another)
-        : name(std::move(server_name)), waiting_for_closed_(after_another) {}
+    explicit SelectedMailbox(std::string server_name) : name(std::move(server_name)) {}
 
     /// Feeds an untagged response (or the code of a tagged one).
     void handle(const imap::Response& r);
@@ -58,8 +57,10 @@ public:
     std::map<Uid, FlagUpdate> take_modified();
     bool has_pending() const { return !vanished_.empty() || !modified_.empty(); }
 
-    /// Forgets pending news about `uids`: we expunged them ourselves.
-    void discard(const std::vector<Uid>& uids);
+    /// Of `uids`, which we expunged, takes those the server reported
+    /// VANISHED (they are done, not news) and returns them; pending flag
+    /// updates about any of `uids` are dropped.
+    std::vector<Uid> take_expunged(const std::vector<Uid>& uids);
     /// Takes the flag updates to `uids` that only echo `flags`, which we set,
     /// and returns their UIDs: the messages the server says it changed.
     std::vector<Uid> take_echoes(const std::vector<Uid>& uids, const FlagList& flags);
@@ -80,7 +81,6 @@ public:
 
 private:
     void record_flags(const FetchData& f);
-    bool waiting_for_closed_;
     std::vector<Uid> vanished_;
     std::map<Uid, FlagUpdate> modified_;
 };

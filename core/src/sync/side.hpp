@@ -1,10 +1,13 @@
-// One server as the synchronisation sees it: its connection, how its mailbox
-// names map to the stored ones, and the mailbox it has selected.
+// One server as the synchronisation of one mailbox sees it: the connection
+// (shared with the other mailboxes synchronised at the same time, through
+// its SelectionRouter), how mailbox names map to the stored ones, and what
+// the server said about this mailbox.
 #pragma once
 
 #include "imap/connection.hpp"
 #include "sync/mailbox_list.hpp"
 #include "sync/selected_mailbox.hpp"
+#include "sync/selection_router.hpp"
 
 #include <interimap/state_store.hpp>
 #include <memory>
@@ -15,10 +18,11 @@ struct SyncSide {
     Side which = Side::local;
     imap::Connection* connection = nullptr;
     MailboxNaming naming{"", std::nullopt};
-    std::unique_ptr<SelectedMailbox> selected;
+    std::shared_ptr<SelectedMailbox> selected;
+    SelectionRouter* router = nullptr;
 
     const char* name() const { return side_name(which); }
-    /// Log context "local(INBOX)" for the selected mailbox.
+    /// Log context "local(INBOX)" for this mailbox.
     LogContext context() const {
         return LogContext{name(), selected ? std::string_view(selected->name) : std::string_view{}};
     }
