@@ -3,6 +3,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fcntl.h>
+#include <mutex>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -82,6 +83,27 @@ std::optional<ChildExit> status_to_exit(int status) {
     return std::nullopt; // stopped or continued: still alive
 }
 
+// A child handed to the reaper, still running when its tunnel was closed.
+struct DetachedChild {
+    pid_t pid;
+    std::chrono::steady_clock::time_point signal_at; // when to signal it if still there
+    std::chrono::milliseconds grace;
+    int signals_sent = 0; // SIGTERM, then SIGKILL
+};
+
+// Process-wide: the children of every tunnel, whichever stream or transport
+// object opened it. Tunnels are opened and closed on one thread today; the
+// mutex keeps that an assumption nobody has to check.
+struct DetachedChildren {
+    std::mutex mutex;
+    std::vector<DetachedChild> children;
+};
+
+DetachedChildren& detached_children() {
+    static DetachedChildren list;
+    return list;
+}
+
 } // namespace
 
 std::string describe_exit(const ChildExit& exit) {
@@ -121,6 +143,9 @@ Result<ChildProcess> ChildProcess::spawn(const ExecPlan& plan, const SpawnOption
                                          const std::string& command) {
     if (plan.argv.empty())
         return Fail(ErrorCode::config, "Empty tunnel command");
+    // Opening a tunnel is one of the moments the children of earlier ones
+    // are collected (see reap_detached_children).
+    reap_detached_children();
     SpawnSetup setup(options);
     if (setup.error != 0)
         return Fail(ErrorCode::io,
@@ -175,6 +200,45 @@ ChildProcess::Ending ChildProcess::reap(std::chrono::milliseconds grace) {
     while (!wait_for(std::chrono::seconds(1))) {
     }
     return {*exit_, true};
+}
+
+void ChildProcess::detach(std::chrono::milliseconds grace) {
+    if (pid_ <= 0 || exit_)
+        return; // nothing to reap
+    DetachedChildren& list = detached_children();
+    std::lock_guard lock(list.mutex);
+    list.children.push_back(
+        DetachedChild{std::exchange(pid_, -1), std::chrono::steady_clock::now() + grace, grace});
+}
+
+std::size_t reap_detached_children() {
+    DetachedChildren& list = detached_children();
+    std::lock_guard lock(list.mutex);
+    const auto now = std::chrono::steady_clock::now();
+    std::vector<DetachedChild> still_running;
+    for (DetachedChild& child : list.children) {
+        int status = 0;
+        pid_t rc;
+        do
+            rc = waitpid(child.pid, &status, WNOHANG);
+        while (rc < 0 && errno == EINTR);
+        // Reaped now, or (ECHILD) by someone else: either way, gone. Without
+        // WUNTRACED, waitpid reports only children that have ended.
+        if (rc != 0)
+            continue;
+        // Still running after EOF on its input for a whole grace period: it
+        // will not end by itself (or not soon), and a --watch run would keep
+        // one more of these at every round. waitpid just said that it is our
+        // unreaped child, so its pid cannot have been reused.
+        if (now >= child.signal_at && child.signals_sent < 2) {
+            kill(child.pid, child.signals_sent == 0 ? SIGTERM : SIGKILL);
+            ++child.signals_sent;
+            child.signal_at = now + child.grace;
+        }
+        still_running.push_back(child);
+    }
+    list.children = std::move(still_running);
+    return list.children.size();
 }
 
 } // namespace interimap::tunnel

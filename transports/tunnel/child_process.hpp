@@ -1,11 +1,12 @@
 // The tunnel's child process: spawned with its standard input and output on
-// one end of a socketpair, and reaped when the tunnel ends, so that it never
-// lingers as a zombie.
+// one end of a socketpair, and reaped when the tunnel ends, or later by the
+// reaper of detached children, so that it never lingers as a zombie.
 #pragma once
 
 #include "command_line.hpp"
 
 #include <chrono>
+#include <cstddef>
 #include <interimap/result.hpp>
 #include <optional>
 #include <string>
@@ -66,11 +67,24 @@ public:
     };
     Ending reap(std::chrono::milliseconds grace);
 
+    /// Hands a child that has not been reaped to the process-wide reaper of
+    /// detached children, without waiting for it; this object no longer owns
+    /// it (pid() is -1). If it is still running `grace` after this call, the
+    /// reaper terminates it (SIGTERM, then SIGKILL `grace` later).
+    void detach(std::chrono::milliseconds grace);
+
 private:
     explicit ChildProcess(pid_t pid) : pid_(pid) {}
 
     pid_t pid_ = -1;
     std::optional<ChildExit> exit_;
 };
+
+/// The reaper of detached children: reaps, with WNOHANG, those that have
+/// ended, and signals those still running past their grace period. It runs
+/// whenever a tunnel is opened or closed, so that a long-lived process that
+/// keeps reconnecting (--watch) does not accumulate zombies; children still
+/// there when the process exits are left to init. Returns how many remain.
+std::size_t reap_detached_children();
 
 } // namespace interimap::tunnel

@@ -88,20 +88,38 @@ Result<void> TunnelStream::close() {
         ::close(fd_);
         fd_ = -1;
     }
+    Result<void> result = ok();
     // An exit already reported by read() or write() is not reported twice.
-    if (child_.pid() <= 0 || exit_reported_)
+    if (child_.pid() > 0 && !exit_reported_) {
+        exit_reported_ = true;
+        result = collect_exit();
+    }
+    // Closing a tunnel is one of the moments the children of earlier ones are
+    // collected, this one's included if it was detached a moment ago.
+    reap_detached_children();
+    return result;
+}
+
+Result<void> TunnelStream::collect_exit() {
+    // We do not wait for the command to exit. Its exit follows our EOF by a
+    // round trip when the server is far away (ssh: the EOF travels to the
+    // server, which closes the channel), and waiting for it was a sizeable
+    // part of a short run. Whatever it ends with now, the session has done
+    // with it; so a command still running is handed to the reaper of
+    // detached children, and its exit status is not reported.
+    const std::optional<ChildExit>& exit = child_.wait_for(std::chrono::milliseconds(0));
+    if (!exit) {
+        child_.detach(reap_grace_);
         return ok();
-    exit_reported_ = true;
-    ChildProcess::Ending ending = child_.reap(reap_grace_);
-    if (ending.terminated_by_us)
-        return ok();
-    const ChildExit& exit = ending.exit;
+    }
+    // A command that had already ended, which read() and write() did not
+    // notice: its status is known at no cost, and a failure is reported.
     // Writing to our closed socket kills the command with SIGPIPE: our doing.
-    bool harmless = exit.success() || exit.kind == ChildExit::Kind::unknown ||
-                    (exit.kind == ChildExit::Kind::signaled && exit.value == SIGPIPE);
+    bool harmless = exit->success() || exit->kind == ChildExit::Kind::unknown ||
+                    (exit->kind == ChildExit::Kind::signaled && exit->value == SIGPIPE);
     if (harmless)
         return ok();
-    return Fail(ErrorCode::closed, "tunnel command `" + command_ + "` " + describe_exit(exit));
+    return Fail(ErrorCode::closed, "tunnel command `" + command_ + "` " + describe_exit(*exit));
 }
 
 } // namespace interimap::tunnel

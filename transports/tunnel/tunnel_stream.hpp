@@ -12,8 +12,9 @@ namespace interimap::tunnel {
 
 class TunnelStream final : public Stream {
 public:
-    /// Takes ownership of `fd` (non-blocking) and of `child`. On close, the
-    /// child gets `reap_grace` to exit by itself before it is terminated.
+    /// Takes ownership of `fd` (non-blocking) and of `child`. A child still
+    /// running `reap_grace` after close is terminated by the reaper of
+    /// detached children, at the next opening or closing of a tunnel.
     TunnelStream(int fd, ChildProcess child, std::string command,
                  std::chrono::milliseconds reap_grace = std::chrono::seconds(5));
     ~TunnelStream() override;
@@ -24,12 +25,15 @@ public:
     Result<IoResult> write(std::span<const std::byte> data) override;
     PollRequest poll_events(bool want_write) const override;
     TrafficCounters traffic() const override { return traffic_; }
-    /// Closes the socket (the command sees EOF), then reaps the command.
-    /// Fails if the command ended badly and that was not reported yet.
+    /// Closes the socket (the command sees EOF), then reaps the command if it
+    /// has already ended, or else hands it to the reaper of detached children
+    /// without waiting for it. Fails if the command had already ended badly
+    /// and that was not reported yet; an exit after close is not reported.
     Result<void> close() override;
     std::string describe() const override;
 
-    /// The command's process id (-1 once nothing was spawned).
+    /// The command's process id (-1 when nothing was spawned, or once
+    /// close handed it to the reaper of detached children).
     pid_t child_pid() const { return child_.pid(); }
 
 private:
@@ -37,6 +41,8 @@ private:
     // status when the command has ended.
     Error lost(std::string_view what);
     Error exited_early(const ChildExit& exit);
+    // At close: reaps the command if it has ended, else detaches it.
+    Result<void> collect_exit();
 
     int fd_;
     ChildProcess child_;

@@ -16,6 +16,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 namespace interimap::tunnel {
@@ -54,6 +55,29 @@ bool fully_reaped(pid_t pid) {
     int status = 0;
     return waitpid(pid, &status, WNOHANG) == -1 && errno == ECHILD && kill(pid, 0) == -1 &&
            errno == ESRCH;
+}
+
+// Waits up to `timeout` for child `pid` to end, without reaping it (WNOWAIT):
+// it stays a zombie for the code under test to reap.
+bool ended_unreaped(pid_t pid, std::chrono::milliseconds timeout = 10s) {
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    for (;;) {
+        siginfo_t info{};
+        if (waitid(P_PID, pid, &info, WEXITED | WNOWAIT | WNOHANG) != 0)
+            return false; // not our child, or already reaped
+        if (info.si_pid == pid)
+            return true;
+        if (std::chrono::steady_clock::now() >= deadline)
+            return false;
+        std::this_thread::sleep_for(5ms);
+    }
+}
+
+// Opens and closes a tunnel: the moments the reaper of detached children runs.
+void open_and_close_another_tunnel() {
+    StreamPtr other = open_ok("true");
+    ASSERT_TRUE(other);
+    EXPECT_TRUE(other->close());
 }
 
 // A field of /proc/PID/status ("SigBlk", "SigIgn") as a bit mask.
@@ -337,23 +361,79 @@ TEST(TunnelTransport, NullStderrIsIgnoredWithDebug) {
     EXPECT_EQ(stderr_of("YES", 1), "to-stderr\n");
 }
 
-TEST(TunnelTransport, CloseReapsTheCommand) {
-    StreamPtr stream = open_ok("cat");
+TEST(TunnelTransport, CloseReapsACommandThatHasAlreadyEnded) {
+    StreamPtr stream = open_ok("echo bye");
     ASSERT_TRUE(stream);
     pid_t pid = pid_of(stream);
     ASSERT_GT(pid, 0);
-    EXPECT_EQ(kill(pid, 0), 0); // running
+    ASSERT_TRUE(ended_unreaped(pid)); // a zombie, which read() did not see
     EXPECT_TRUE(stream->close());
-    EXPECT_TRUE(fully_reaped(pid));
-    EXPECT_TRUE(stream->close()); // a second close is harmless
+    EXPECT_TRUE(fully_reaped(pid)); // by close itself
+    EXPECT_TRUE(stream->close());   // a second close is harmless
 }
 
-TEST(TunnelTransport, DestroyingTheStreamReapsTheCommand) {
-    StreamPtr stream = open_ok("cat");
+// Close does not wait for the command to exit: when the server is far away,
+// its exit comes a round trip after our EOF.
+TEST(TunnelTransport, CloseDoesNotWaitForACommandStillExiting) {
+    const std::string command = "sh -c 'cat >/dev/null; sleep 0.2'";
+    StreamPtr stream = open_ok(command);
     ASSERT_TRUE(stream);
     pid_t pid = pid_of(stream);
-    stream.reset();
+    ASSERT_GT(pid, 0);
+    auto start = std::chrono::steady_clock::now();
+    EXPECT_TRUE(stream->close());
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 100ms);
+    EXPECT_EQ(kill(pid, 0), 0); // still there
+    EXPECT_TRUE(stream->close());
+
+    // It ends by itself, and the next tunnel opened reaps it.
+    ASSERT_TRUE(ended_unreaped(pid));
+    EXPECT_FALSE(fully_reaped(pid)); // a zombie for now
+    StreamPtr next = open_ok("cat");
+    ASSERT_TRUE(next);
     EXPECT_TRUE(fully_reaped(pid));
+    EXPECT_TRUE(next->close());
+}
+
+TEST(TunnelTransport, ClosingATunnelReapsTheCommandsOfEarlierOnes) {
+    StreamPtr first = open_ok("sh -c 'cat >/dev/null; sleep 0.2'");
+    ASSERT_TRUE(first);
+    pid_t pid = pid_of(first);
+    EXPECT_TRUE(first->close());
+    // Opened while the first command still runs: nothing to reap yet.
+    StreamPtr second = open_ok("cat");
+    ASSERT_TRUE(second);
+    ASSERT_TRUE(ended_unreaped(pid));
+    EXPECT_TRUE(second->close());
+    EXPECT_TRUE(fully_reaped(pid));
+}
+
+TEST(TunnelTransport, DestroyingTheStreamLeavesNoZombie) {
+    StreamPtr stream = open_ok("sh -c 'cat >/dev/null; sleep 0.2'");
+    ASSERT_TRUE(stream);
+    pid_t pid = pid_of(stream);
+    auto start = std::chrono::steady_clock::now();
+    stream.reset(); // closes, without waiting either
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 100ms);
+    ASSERT_TRUE(ended_unreaped(pid));
+    open_and_close_another_tunnel();
+    EXPECT_TRUE(fully_reaped(pid));
+}
+
+TEST(TunnelTransport, ReconnectingManyTimesLeavesNoZombie) {
+    // What --watch does: a new tunnel at every round.
+    std::vector<pid_t> pids;
+    for (int round = 0; round < 5; ++round) {
+        StreamPtr stream = open_ok("cat");
+        ASSERT_TRUE(stream);
+        pids.push_back(pid_of(stream));
+        EXPECT_TRUE(stream->close());
+    }
+    for (pid_t pid : pids)
+        ASSERT_TRUE(ended_unreaped(pid) || fully_reaped(pid));
+    open_and_close_another_tunnel();
+    for (pid_t pid : pids)
+        EXPECT_TRUE(fully_reaped(pid)) << pid;
 }
 
 TEST(TunnelTransport, ExitedCommandIsReapedAfterItsErrorIsReported) {
@@ -365,32 +445,92 @@ TEST(TunnelTransport, ExitedCommandIsReapedAfterItsErrorIsReported) {
     EXPECT_TRUE(fully_reaped(pid)); // read() already collected it
 }
 
-TEST(TunnelTransport, CloseReportsAFailureSeenOnlyAtTheEnd) {
-    // cat ends on EOF when we close; then the shell exits with 4.
-    StreamPtr stream = open_ok("cat; exit 4");
+TEST(TunnelTransport, CloseReportsAFailureThatReadDidNotSee) {
+    // The command fails before the close, while we read nothing.
+    StreamPtr stream = open_ok("true; exit 4");
     ASSERT_TRUE(stream);
-    ASSERT_TRUE(write_all(*stream, "x"));
-    ASSERT_EQ(read_until(*stream, "x").data, "x");
+    pid_t pid = pid_of(stream);
+    ASSERT_TRUE(ended_unreaped(pid));
     Result<void> closed = stream->close();
     ASSERT_FALSE(closed);
     EXPECT_EQ(closed.error().code, ErrorCode::closed);
-    EXPECT_EQ(closed.error().message, "tunnel command `cat; exit 4` exited with status 4");
+    EXPECT_EQ(closed.error().message, "tunnel command `true; exit 4` exited with status 4");
+    EXPECT_TRUE(fully_reaped(pid));
 }
 
-TEST(TunnelTransport, CommandIgnoringEndOfInputIsTerminated) {
-    int fds[2];
-    ASSERT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
-    Result<ChildProcess> child =
-        ChildProcess::spawn(plan_exec("sleep 60"), SpawnOptions{fds[1], false}, "sleep 60");
-    ::close(fds[1]);
-    ASSERT_TRUE(child);
-    pid_t pid = child->pid();
-    TunnelStream stream(fds[0], std::move(*child), "sleep 60", 200ms);
-    auto start = std::chrono::steady_clock::now();
-    // Killed by us: not an error of the command.
-    EXPECT_TRUE(stream.close());
-    EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+TEST(TunnelTransport, FailureAfterCloseIsNotWaitedFor) {
+    // The price of not waiting: cat ends on our EOF, and the status the shell
+    // exits with a moment later is no longer ours to report.
+    StreamPtr stream = open_ok("cat; sleep 0.2; exit 4");
+    ASSERT_TRUE(stream);
+    pid_t pid = pid_of(stream);
+    ASSERT_TRUE(write_all(*stream, "x"));
+    ASSERT_EQ(read_until(*stream, "x").data, "x");
+    EXPECT_TRUE(stream->close());
+    ASSERT_TRUE(ended_unreaped(pid));
+    open_and_close_another_tunnel();
     EXPECT_TRUE(fully_reaped(pid));
+}
+
+// A TunnelStream over `command`, with a short grace period.
+struct DirectTunnel {
+    explicit DirectTunnel(const std::string& command, std::chrono::milliseconds grace) {
+        int fds[2];
+        EXPECT_EQ(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds), 0);
+        Result<ChildProcess> child =
+            ChildProcess::spawn(plan_exec(command), SpawnOptions{fds[1], false}, command);
+        ::close(fds[1]);
+        EXPECT_TRUE(child);
+        if (!child)
+            return;
+        pid = child->pid();
+        stream = std::make_unique<TunnelStream>(fds[0], std::move(*child), command, grace);
+    }
+    pid_t pid = -1;
+    std::unique_ptr<TunnelStream> stream;
+};
+
+TEST(TunnelTransport, CommandIgnoringEndOfInputIsTerminatedLater) {
+    DirectTunnel tunnel("sleep 60", 200ms);
+    ASSERT_TRUE(tunnel.stream);
+    auto start = std::chrono::steady_clock::now();
+    EXPECT_TRUE(tunnel.stream->close()); // does not wait for it
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 100ms);
+    EXPECT_EQ(kill(tunnel.pid, 0), 0);
+    // Within its grace period, the reaper leaves it alone.
+    reap_detached_children();
+    EXPECT_FALSE(ended_unreaped(tunnel.pid, 50ms));
+    // Past it, the reaper's next run (at the next opening or closing of a
+    // tunnel) terminates it...
+    std::this_thread::sleep_for(250ms);
+    reap_detached_children();
+    ASSERT_TRUE(ended_unreaped(tunnel.pid));
+    siginfo_t info{};
+    ASSERT_EQ(waitid(P_PID, tunnel.pid, &info, WEXITED | WNOWAIT | WNOHANG), 0);
+    EXPECT_EQ(info.si_code, CLD_KILLED);
+    EXPECT_EQ(info.si_status, SIGTERM);
+    // ... and the one after reaps it.
+    open_and_close_another_tunnel();
+    EXPECT_TRUE(fully_reaped(tunnel.pid));
+}
+
+TEST(TunnelTransport, CommandIgnoringSigtermIsKilled) {
+    // The shell ignores SIGTERM (trap ''), and so does its sleep.
+    DirectTunnel tunnel("trap '' TERM; echo ready; while :; do sleep 0.05; done", 100ms);
+    ASSERT_TRUE(tunnel.stream);
+    ASSERT_EQ(read_until(*tunnel.stream, "\n").data, "ready\n"); // the trap is set
+    EXPECT_TRUE(tunnel.stream->close());
+    std::this_thread::sleep_for(150ms);
+    reap_detached_children(); // SIGTERM, ignored
+    EXPECT_FALSE(ended_unreaped(tunnel.pid, 150ms));
+    reap_detached_children(); // SIGKILL, a grace period later
+    ASSERT_TRUE(ended_unreaped(tunnel.pid));
+    siginfo_t info{};
+    ASSERT_EQ(waitid(P_PID, tunnel.pid, &info, WEXITED | WNOWAIT | WNOHANG), 0);
+    EXPECT_EQ(info.si_code, CLD_KILLED);
+    EXPECT_EQ(info.si_status, SIGKILL);
+    reap_detached_children();
+    EXPECT_TRUE(fully_reaped(tunnel.pid));
 }
 
 TEST(TunnelTransport, CommandRunsWithSigintBlockedAndSigpipeDefault) {
