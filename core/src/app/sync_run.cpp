@@ -37,14 +37,12 @@ constexpr std::size_t kMailboxesAtOnce = 32;
 
 /// One mailbox being synchronised: what its coroutine refers to.
 struct MailboxRun {
-    MailboxRun(const sync::SideListing& l, sync::SelectionRouter& lrouter,
-               const sync::SideListing& r, sync::SelectionRouter& rrouter, StateStore& store,
-               Logger& logger, const bool& stop, MailboxRecord mailbox)
-        : local{Side::local, l.connection, l.naming, nullptr, &lrouter},
-          remote{Side::remote, r.connection, r.naming, nullptr, &rrouter}, context{&local, &remote,
-                                                                                   &store, &logger,
-                                                                                   &stop},
-          record(std::move(mailbox)) {}
+    MailboxRun(const sync::SideListing& l, sync::SelectionRouter& lrouter, sync::CopyTurns& lturns,
+               const sync::SideListing& r, sync::SelectionRouter& rrouter, sync::CopyTurns& rturns,
+               StateStore& store, Logger& logger, const bool& stop, MailboxRecord mailbox)
+        : local{Side::local, l.connection, l.naming, nullptr, &lrouter, &lturns},
+          remote{Side::remote, r.connection, r.naming, nullptr, &rrouter, &rturns},
+          context{&local, &remote, &store, &logger, &stop}, record(std::move(mailbox)) {}
 
     sync::SyncSide local;
     sync::SyncSide remote;
@@ -106,6 +104,8 @@ async::Task<Result<void>> run_mailboxes(RunSession& session, const sync::Mailbox
 
     sync::SelectionRouter local_router(*local_listing.connection);
     sync::SelectionRouter remote_router(*remote_listing.connection);
+    sync::CopyTurns local_turns(local_listing.connection->loop());
+    sync::CopyTurns remote_turns(remote_listing.connection->loop());
     sync::FlowControl flow(*local_listing.connection, *remote_listing.connection);
     // --repair goes one mailbox at a time, as the reference does.
     const std::size_t at_once = action == Action::repair ? 1 : kMailboxesAtOnce;
@@ -116,8 +116,8 @@ async::Task<Result<void>> run_mailboxes(RunSession& session, const sync::Mailbox
     for (;;) {
         while (!stop && running.size() < at_once && next < todo.size()) {
             running.push_back(std::make_unique<MailboxRun>(
-                local_listing, local_router, remote_listing, remote_router, session.store(),
-                session.logger(), stop, std::move(todo[next++])));
+                local_listing, local_router, local_turns, remote_listing, remote_router,
+                remote_turns, session.store(), session.logger(), stop, std::move(todo[next++])));
             MailboxRun& run = *running.back();
             run.task = run_one(run, action, stop, failure);
             run.task.start();

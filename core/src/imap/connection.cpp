@@ -195,6 +195,11 @@ void Connection::pump() {
             return;
         if (next->options.barrier && !in_flight_.empty())
             return;
+        if (next->options.bulk != CommandOptions::Bulk::none)
+            for (const auto& c : in_flight_)
+                if (c->options.bulk != CommandOptions::Bulk::none &&
+                    c->options.bulk != next->options.bulk)
+                    return;
         StatePtr cmd = next;
         queued_.pop_front();
         start_command(cmd);

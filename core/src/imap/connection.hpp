@@ -64,6 +64,12 @@ struct CommandOptions {
     /// or entered, never an answer to a later command: it goes to the
     /// unsolicited handler, which tells them apart (RFC 7162 [CLOSED]).
     bool switches_mailbox = false;
+    /// Message bodies this command carries. An upload (APPEND) is not sent
+    /// while a download (FETCH of bodies) is in flight, nor the reverse: a
+    /// server busy sending us bodies would take our appends only after
+    /// them, so a copy each way on the same connections could wait for
+    /// each other, and Dovecot 2.3 has been seen to abort on the mix.
+    enum class Bulk { none, upload, download } bulk = Bulk::none;
 };
 
 class Connection;
@@ -88,6 +94,7 @@ public:
 
     LogContext log_context() const { return LogContext{name_, {}}; }
     Logger& logger() { return logger_; }
+    async::EventLoop& loop() { return loop_; }
 
     /// Waits for the server greeting. PREAUTH sets authenticated().
     PendingCommand greeting();

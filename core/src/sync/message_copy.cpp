@@ -1,5 +1,6 @@
 #include "sync/message_copy.hpp"
 
+#include "sync/copy_turns.hpp"
 #include "sync/fingerprint.hpp"
 #include "sync/mailbox_ops.hpp"
 
@@ -15,6 +16,9 @@ constexpr std::size_t kBatchBytes = 512 << 10;
 /// Bodies waiting to be written to the target, beyond which the source is
 /// no longer read: memory stays bounded whatever the mailbox size.
 constexpr std::size_t kMaxUnsentBytes = 1 << 20;
+/// Bodies asked for and not received yet from a server that is also the
+/// target of a copy (see CopyTurns); a chunk alone may exceed it.
+constexpr std::size_t kFetchWindowBytes = 2 << 20;
 
 struct Message {
     Uid uid = 0;
@@ -50,10 +54,14 @@ std::string compact_list(const std::vector<Uid>& uids) {
 } // namespace
 
 FlowControl::FlowControl(imap::Connection& a, imap::Connection& b) : a_(a), b_(b) {
-    a_.set_read_gate(
-        [&a, &b] { return b.unsent_bytes() < kMaxUnsentBytes || a.unsent_bytes() > 0; });
-    b_.set_read_gate(
-        [&a, &b] { return a.unsent_bytes() < kMaxUnsentBytes || b.unsent_bytes() > 0; });
+    // Never both closed: one closes only while the other lags and it does
+    // not, so copies in opposite directions cannot wait for each other.
+    a_.set_read_gate([&a, &b] {
+        return b.unsent_bytes() < kMaxUnsentBytes || a.unsent_bytes() >= kMaxUnsentBytes;
+    });
+    b_.set_read_gate([&a, &b] {
+        return a.unsent_bytes() < kMaxUnsentBytes || b.unsent_bytes() >= kMaxUnsentBytes;
+    });
 }
 
 FlowControl::~FlowControl() {
@@ -95,6 +103,71 @@ std::vector<std::string> range_excluding(Uid from, std::vector<Uid> skip, Uid la
     return out;
 }
 
+namespace {
+
+/// A piece of a copy: consecutive messages fetched with one UID FETCH per
+/// set, about one APPEND batch's worth.
+struct Chunk {
+    std::vector<std::string> sets;
+    std::size_t bytes = 0;
+};
+
+/// The UIDs and sizes of the messages of `sets` (UID FETCH ... RFC822.SIZE).
+async::Task<Result<std::vector<std::pair<Uid, std::uint64_t>>>>
+message_sizes(SyncSide& source, const std::vector<std::string>& sets) {
+    std::vector<std::pair<Uid, std::uint64_t>> sizes;
+    imap::CommandOptions opts;
+    opts.collects = {"FETCH"};
+    opts.on_untagged = [&source, &sizes](const imap::Response& r) {
+        auto f = parse_fetch(r);
+        if (f && f->uid && f->size)
+            sizes.emplace_back(*f->uid, *f->size);
+        else
+            source.selected->handle(r);
+    };
+    SentSelect select = reselect_if_needed(source);
+    std::vector<imap::PendingCommand> pending;
+    for (const std::string& set : sets)
+        pending.push_back(source.connection->send(
+            std::move(imap::Command("UID FETCH").raw(set).raw("(RFC822.SIZE)")), opts));
+    // Every FETCH is awaited: until it completes, its answers come here.
+    auto failure = co_await check_select(source, select);
+    for (auto& p : pending) {
+        auto done = expect_ok(co_await p, source, "UID FETCH failed");
+        if (!done && failure)
+            failure = Fail(std::move(done).error());
+    }
+    if (!failure)
+        co_return Fail(std::move(failure).error());
+    std::sort(sizes.begin(), sizes.end());
+    co_return sizes;
+}
+
+/// Cuts the messages into chunks of at most one APPEND batch each.
+std::vector<Chunk> plan_chunks(const std::vector<std::pair<Uid, std::uint64_t>>& sizes) {
+    std::vector<Chunk> chunks;
+    std::vector<Uid> uids;
+    std::size_t bytes = 0;
+    auto close = [&] {
+        if (uids.empty())
+            return;
+        chunks.push_back(Chunk{compact_set_chunks(uids), bytes});
+        uids.clear();
+        bytes = 0;
+    };
+    for (const auto& [uid, size] : sizes) {
+        std::size_t b = static_cast<std::size_t>(std::min<std::uint64_t>(size, SIZE_MAX / 2));
+        if (!uids.empty() && (uids.size() >= kBatchMessages || bytes + b > kBatchBytes))
+            close();
+        uids.push_back(uid);
+        bytes += b;
+    }
+    close();
+    return chunks;
+}
+
+} // namespace
+
 async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job) {
     SyncSide& source = *job.source;
     SyncSide& target = *job.target;
@@ -102,6 +175,15 @@ async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job) {
     CopyOutcome outcome;
     const bool multiappend = target.connection->capabilities().has("MULTIAPPEND");
     const std::string target_name = target.selected->name;
+
+    // While this copy appends to the target, copies from it are bounded.
+    struct Appending {
+        CopyTurns& turns;
+        explicit Appending(CopyTurns& t) : turns(t) { ++turns.copies_into; }
+        ~Appending() { --turns.copies_into; }
+        Appending(const Appending&) = delete;
+        Appending& operator=(const Appending&) = delete;
+    } appending(*target.copy_turns);
 
     std::deque<Batch> batches;
     std::vector<Message> pending;
@@ -139,7 +221,9 @@ async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job) {
             cmd.literal_taken(std::move(m.body));
             batch.source_uids.push_back(m.uid);
         }
-        batch.append = target.connection->send(std::move(cmd));
+        imap::CommandOptions upload;
+        upload.bulk = imap::CommandOptions::Bulk::upload;
+        batch.append = target.connection->send(std::move(cmd), std::move(upload));
         batches.push_back(std::move(batch));
         pending.clear();
         pending_bytes = 0;
@@ -147,6 +231,7 @@ async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job) {
 
     imap::CommandOptions opts;
     opts.collects = {"FETCH"};
+    opts.bulk = imap::CommandOptions::Bulk::download;
     opts.on_untagged = [&](const imap::Response& r) {
         auto f = parse_fetch(r);
         if (!f || !f->body) {
@@ -182,29 +267,76 @@ async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job) {
         pending_bytes += size;
     };
 
-    SentSelect select = reselect_if_needed(source);
-    std::vector<imap::PendingCommand> fetches;
-    for (const std::string& set : job.fetch_sets)
-        fetches.push_back(source.connection->send(
-            std::move(imap::Command("UID FETCH")
-                          .raw(set)
-                          .raw("(MODSEQ FLAGS INTERNALDATE ENVELOPE BODY.PEEK[])")),
-            opts));
-    // Every FETCH is awaited, whatever happens: their answers go to this
-    // frame's handlers until they complete.
-    std::optional<Error> fetch_failure;
-    if (auto selected = co_await check_select(source, select); !selected)
-        fetch_failure = std::move(selected).error();
-    for (auto& f : fetches) {
-        auto done = expect_ok(co_await f, source, "UID FETCH failed");
-        if (!done && !fetch_failure)
-            fetch_failure = std::move(done).error();
+    // Few enough UIDs for one batch: fetched at once. Otherwise their sizes
+    // first, then chunk after chunk within the window, each chunk's APPEND
+    // sent when it is in, so that on a server that is also a copy's source
+    // our APPENDs do not wait behind everything we asked it to send.
+    std::vector<Chunk> chunks;
+    bool small = true;
+    std::size_t count = 0;
+    for (const std::string& set : job.fetch_sets) {
+        auto uids = parse_uid_set(set, kBatchMessages);
+        count += uids ? uids->size() : kBatchMessages + 1;
+        small = small && count <= kBatchMessages;
     }
-    if (fetch_failure && !failure)
-        failure = std::move(fetch_failure);
-    flush();
+    if (small) {
+        chunks.push_back(Chunk{job.fetch_sets, 0});
+    } else {
+        auto sizes = co_await message_sizes(source, job.fetch_sets);
+        if (!sizes)
+            co_return Fail(std::move(sizes).error());
+        chunks = plan_chunks(*sizes);
+    }
+
+    struct InFlight {
+        SentSelect select;
+        std::vector<imap::PendingCommand> fetches;
+        std::size_t bytes = 0;
+    };
+    CopyTurns& turns = *source.copy_turns;
+    co_await turns.take();
+    bool turn = true;
+    std::deque<InFlight> fetching;
+    std::size_t next = 0;
+    while ((next < chunks.size() && !failure) || !fetching.empty()) {
+        // Everything at once, unless the source is also being appended to.
+        while (next < chunks.size() && !failure &&
+               (fetching.empty() || turns.copies_into == 0 ||
+                turns.bytes_in_flight + chunks[next].bytes <= kFetchWindowBytes)) {
+            InFlight chunk{reselect_if_needed(source), {}, chunks[next].bytes};
+            for (const std::string& set : chunks[next].sets)
+                chunk.fetches.push_back(source.connection->send(
+                    std::move(imap::Command("UID FETCH")
+                                  .raw(set)
+                                  .raw("(MODSEQ FLAGS INTERNALDATE ENVELOPE BODY.PEEK[])")),
+                    opts));
+            turns.bytes_in_flight += chunk.bytes;
+            fetching.push_back(std::move(chunk));
+            ++next;
+        }
+        if (turn && (next == chunks.size() || failure)) {
+            turns.give_back();
+            turn = false;
+        }
+        // Every FETCH is awaited, whatever happens: their answers go to
+        // this frame's handlers until they complete.
+        InFlight& oldest = fetching.front();
+        if (auto selected = co_await check_select(source, oldest.select); !selected && !failure)
+            failure = std::move(selected).error();
+        for (auto& f : oldest.fetches) {
+            auto done = expect_ok(co_await f, source, "UID FETCH failed");
+            if (!done && !failure)
+                failure = std::move(done).error();
+        }
+        turns.bytes_in_flight -= oldest.bytes;
+        fetching.pop_front();
+        flush();
+    }
+    if (turn)
+        turns.give_back(); // nothing was asked for
     if (failure) {
-        // Batches already sent still complete; their mappings must be kept.
+        // Batches already sent still complete; the next run maps them
+        // from the journal.
         for (Batch& batch : batches)
             (void)co_await batch.append;
         co_return Fail(*failure);

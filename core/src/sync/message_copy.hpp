@@ -43,9 +43,10 @@ async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job);
 /// For as long as it lives, a connection is read only while the other one
 /// keeps up with what we give it to send (bodies being copied), so that
 /// memory stays bounded whatever the size of the mailboxes: a source is
-/// not read faster than its target accepts appends. A connection with
-/// output of its own waiting is always read, so that two copies in
-/// opposite directions cannot wait for each other.
+/// not read faster than its target accepts appends. A connection that lags
+/// as much itself is read anyway (its server may wait for us to read its
+/// answers before it takes our appends); what it then sends is bounded by
+/// the FETCH window of CopyTurns.
 class FlowControl {
 public:
     FlowControl(imap::Connection& a, imap::Connection& b);

@@ -35,6 +35,8 @@ async::Task<Result<void>> fetch_each(SyncSide& side, const std::vector<std::stri
                                      const std::function<void(const FetchData&)>& take) {
     imap::CommandOptions opts;
     opts.collects = {"FETCH"};
+    if (items == Items::body)
+        opts.bulk = imap::CommandOptions::Bulk::download;
     opts.on_untagged = [&side, &take, items](const imap::Response& r) {
         auto f = parse_fetch(r);
         if (!f || !f->uid) {

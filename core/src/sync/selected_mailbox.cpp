@@ -84,6 +84,10 @@ std::optional<FetchData> parse_fetch(const imap::Response& r) {
             if (v.kind != imap::Value::Kind::string)
                 return std::nullopt;
             f.internal_date = v.text;
+        } else if (key == "RFC822.SIZE") {
+            if (v.kind != imap::Value::Kind::number || v.overflow)
+                return std::nullopt;
+            f.size = v.number;
         } else if (key == "BODY[]" || key == "RFC822") {
             f.body = &v;
         } else if (key == "ENVELOPE") {

@@ -34,6 +34,7 @@ struct FetchData {
     std::optional<FlagList> flags;
     std::optional<std::uint64_t> modseq;
     std::optional<std::string> internal_date;
+    std::optional<std::uint64_t> size;     ///< RFC822.SIZE
     const imap::Value* body = nullptr;     ///< BODY[] / RFC822 (string or NIL)
     const imap::Value* envelope = nullptr; ///< ENVELOPE
 };

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "imap/connection.hpp"
+#include "sync/copy_turns.hpp"
 #include "sync/mailbox_list.hpp"
 #include "sync/selected_mailbox.hpp"
 #include "sync/selection_router.hpp"
@@ -20,6 +21,7 @@ struct SyncSide {
     MailboxNaming naming{"", std::nullopt};
     std::shared_ptr<SelectedMailbox> selected;
     SelectionRouter* router = nullptr;
+    CopyTurns* copy_turns = nullptr;
 
     const char* name() const { return side_name(which); }
     /// Log context "local(INBOX)" for this mailbox.

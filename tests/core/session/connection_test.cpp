@@ -168,6 +168,41 @@ TEST(ImapConnection, BarrierWaitsForEarlierCommandsAndHoldsLaterOnes) {
     EXPECT_TRUE(mismatches.empty()) << mismatches[0];
 }
 
+TEST(ImapConnection, UploadWaitsWhileBodiesAreDownloadedAndTheReverse) {
+    Fixture f({
+        send("* OK hi\r\n"),
+        expect("000000 UID FETCH 1:* (BODY.PEEK[])"),
+        expect("000001 NOOP"), // neither kind passes anything
+        silence(),             // the APPEND waits for the download
+        send("000000 OK\r\n000001 OK\r\n"),
+        expect("000002 APPEND INBOX x"),
+        silence(), // the next download waits for the upload
+        send("000002 OK\r\n"),
+        expect("000003 UID FETCH 2 (BODY.PEEK[])"),
+        send("000003 OK\r\n"),
+    });
+    auto task = [](Connection& c) -> async::Task<std::string> {
+        co_await c.greeting();
+        CommandOptions download;
+        download.bulk = CommandOptions::Bulk::download;
+        CommandOptions upload;
+        upload.bulk = CommandOptions::Bulk::upload;
+        auto a = c.send(std::move(Command("UID FETCH").raw("1:*").raw("(BODY.PEEK[])")), download);
+        auto b = c.send(Command("NOOP"));
+        auto d = c.send(std::move(Command("APPEND").mailbox("INBOX").raw("x")), upload);
+        auto e = c.send(std::move(Command("UID FETCH").raw("2").raw("(BODY.PEEK[])")), download);
+        std::string out;
+        for (auto* p : {&a, &b, &d, &e}) {
+            auto r = co_await *p;
+            out += r ? r->status : "error";
+        }
+        co_return out;
+    }(f.connection);
+    EXPECT_EQ(run(f.loop, task), "OKOKOKOK");
+    auto mismatches = f.server.finish();
+    EXPECT_TRUE(mismatches.empty()) << mismatches[0];
+}
+
 TEST(ImapConnection, DroppedConnectionFailsEveryPendingCommand) {
     Fixture f({
         send("* OK hi\r\n"),

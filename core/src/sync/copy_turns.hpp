@@ -1,0 +1,46 @@
+// Copies from one server take turns to ask it for bodies. A turn is one
+// copy sending its UID FETCHes, its mailbox selected once; the next copy's
+// follow them in the server's queue, instead of SELECTs going back and forth
+// between mailboxes. While the server is also the target of a copy, it runs
+// our APPENDs only after the FETCHes sent before them, whose answers we must
+// read meanwhile: the bodies asked for but not all received are then bounded
+// (bytes_in_flight), and a turn lasts until its last FETCH is sent.
+#pragma once
+
+#include "async/event_loop.hpp"
+
+#include <coroutine>
+#include <cstddef>
+#include <deque>
+
+namespace interimap::sync {
+
+class CopyTurns {
+public:
+    explicit CopyTurns(async::EventLoop& loop) : loop_(loop) {}
+    CopyTurns(const CopyTurns&) = delete;
+    CopyTurns& operator=(const CopyTurns&) = delete;
+
+    struct Turn {
+        CopyTurns& turns;
+        bool await_ready() const noexcept { return !turns.taken_; }
+        void await_suspend(std::coroutine_handle<> h) { turns.waiting_.push_back(h); }
+        void await_resume() noexcept { turns.taken_ = true; }
+    };
+    /// `co_await turns.take()`: waits for the copies before to end their turn.
+    Turn take() { return Turn{*this}; }
+    /// Ends the turn; the next copy waiting resumes on the next loop turn.
+    void give_back();
+
+    /// Bytes of bodies asked for and not received yet.
+    std::size_t bytes_in_flight = 0;
+    /// Copies appending to this server right now.
+    int copies_into = 0;
+
+private:
+    async::EventLoop& loop_;
+    bool taken_ = false;
+    std::deque<std::coroutine_handle<>> waiting_;
+};
+
+} // namespace interimap::sync

@@ -1,0 +1,56 @@
+// Copies from one server take turns: each waits for the one before.
+#include "async/event_loop.hpp"
+#include "async/task.hpp"
+#include "sync/copy_turns.hpp"
+
+#include <gtest/gtest.h>
+#include <string>
+
+namespace interimap::sync {
+namespace {
+
+/// Suspends until the test resumes the handle it leaves in `slot`.
+struct Hold {
+    std::coroutine_handle<>* slot;
+    bool await_ready() const noexcept { return false; }
+    void await_suspend(std::coroutine_handle<> h) noexcept { *slot = h; }
+    void await_resume() const noexcept {}
+};
+
+async::Task<int> copy(CopyTurns& turns, std::string& log, char name,
+                      std::coroutine_handle<>* hold) {
+    co_await turns.take();
+    log += name;
+    // The turn is held across a suspension: the others must still wait.
+    if (hold)
+        co_await Hold{hold};
+    turns.give_back();
+    co_return 0;
+}
+
+TEST(CopyTurns, OneCopyAtATimeInOrder) {
+    async::EventLoop loop;
+    CopyTurns turns(loop);
+    std::string log;
+    std::coroutine_handle<> held;
+    auto a = copy(turns, log, 'a', &held);
+    auto b = copy(turns, log, 'b', nullptr);
+    auto c = copy(turns, log, 'c', nullptr);
+    a.start();
+    b.start();
+    c.start();
+    EXPECT_EQ(log, "a"); // b and c wait while a holds the turn
+    held.resume();       // a gives it back: b, then c
+    EXPECT_TRUE(a.done());
+    auto r = loop.run_until([&] { return c.done(); }, std::chrono::seconds(1));
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(log, "abc");
+    // Free again: a new copy takes it at once.
+    auto d = copy(turns, log, 'd', nullptr);
+    d.start();
+    EXPECT_EQ(log, "abcd");
+    EXPECT_TRUE(d.done());
+}
+
+} // namespace
+} // namespace interimap::sync
