@@ -106,7 +106,8 @@ async::Task<Result<void>> run_mailboxes(RunSession& session, const sync::Mailbox
     sync::SelectionRouter remote_router(*remote_listing.connection);
     sync::CopyTurns local_turns(local_listing.connection->loop());
     sync::CopyTurns remote_turns(remote_listing.connection->loop());
-    sync::FlowControl flow(*local_listing.connection, *remote_listing.connection);
+    sync::FlowControl flow(*local_listing.connection, local_turns, *remote_listing.connection,
+                           remote_turns);
     // --repair goes one mailbox at a time, as the reference does.
     const std::size_t at_once = action == Action::repair ? 1 : kMailboxesAtOnce;
     bool stop = false;

@@ -12,6 +12,8 @@
 #include <coroutine>
 #include <cstddef>
 #include <deque>
+#include <functional>
+#include <vector>
 
 namespace interimap::sync {
 
@@ -37,10 +39,37 @@ public:
     /// Copies appending to this server right now.
     int copies_into = 0;
 
+    /// A UID FETCH of bodies from this server was sent / has completed.
+    /// APPENDs to the server wait (held_bytes) while any is in flight: a
+    /// server busy sending bodies takes our appends only after them, and
+    /// Dovecot 2.3 has been seen to abort on the mix. They wait here rather
+    /// than in the connection's queue, so that the FETCHes of other
+    /// mailboxes are not held up behind them.
+    void download_started() { ++downloads_; }
+    void download_finished();
+    bool downloading() const { return downloads_ > 0; }
+    /// Bytes of APPENDs formed and held until the downloads are over.
+    std::size_t held_bytes = 0;
+    /// Called (synchronously) each time the last download completes.
+    void on_downloads_over(std::function<void()>* f) { drains_.push_back(f); }
+    void forget(std::function<void()>* f) { std::erase(drains_, f); }
+
+    struct DownloadsOver {
+        CopyTurns& turns;
+        bool await_ready() const noexcept { return !turns.downloading(); }
+        void await_suspend(std::coroutine_handle<> h) { turns.idle_waiting_.push_back(h); }
+        void await_resume() const noexcept {}
+    };
+    /// `co_await turns.downloads_over()`: until no download is in flight.
+    DownloadsOver downloads_over() { return DownloadsOver{*this}; }
+
 private:
     async::EventLoop& loop_;
     bool taken_ = false;
     std::deque<std::coroutine_handle<>> waiting_;
+    int downloads_ = 0;
+    std::vector<std::function<void()>*> drains_;
+    std::vector<std::coroutine_handle<>> idle_waiting_;
 };
 
 } // namespace interimap::sync

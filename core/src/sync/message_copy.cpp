@@ -53,14 +53,21 @@ std::string compact_list(const std::vector<Uid>& uids) {
 
 } // namespace
 
-FlowControl::FlowControl(imap::Connection& a, imap::Connection& b) : a_(a), b_(b) {
+FlowControl::FlowControl(imap::Connection& a, CopyTurns& a_turns, imap::Connection& b,
+                         CopyTurns& b_turns)
+    : a_(a), b_(b) {
+    // What we hold for a server: bytes not written yet, and APPENDs formed
+    // but waiting for it to stop sending bodies.
+    auto backlog = [](imap::Connection& c, CopyTurns& t) {
+        return c.unsent_bytes() + t.held_bytes;
+    };
     // Never both closed: one closes only while the other lags and it does
     // not, so copies in opposite directions cannot wait for each other.
-    a_.set_read_gate([&a, &b] {
-        return b.unsent_bytes() < kMaxUnsentBytes || a.unsent_bytes() >= kMaxUnsentBytes;
+    a_.set_read_gate([=, &a, &a_turns, &b, &b_turns] {
+        return backlog(b, b_turns) < kMaxUnsentBytes || backlog(a, a_turns) >= kMaxUnsentBytes;
     });
-    b_.set_read_gate([&a, &b] {
-        return a.unsent_bytes() < kMaxUnsentBytes || b.unsent_bytes() >= kMaxUnsentBytes;
+    b_.set_read_gate([=, &a, &a_turns, &b, &b_turns] {
+        return backlog(a, a_turns) < kMaxUnsentBytes || backlog(b, b_turns) >= kMaxUnsentBytes;
     });
 }
 
@@ -190,6 +197,48 @@ async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job) {
     std::size_t pending_bytes = 0;
     std::optional<Error> failure;
 
+    // APPENDs formed, sent once the target sends no bodies (see CopyTurns).
+    struct Formed {
+        std::vector<Uid> source_uids;
+        imap::Command command;
+        std::size_t bytes = 0;
+    };
+    std::deque<Formed> formed;
+    CopyTurns& target_turns = *target.copy_turns;
+    std::function<void()> send_formed = [&] {
+        if (target_turns.downloading())
+            return;
+        while (!formed.empty()) {
+            Formed f = std::move(formed.front());
+            formed.pop_front();
+            target_turns.held_bytes -= f.bytes;
+            // Appended with the mailbox selected, the server tells its new
+            // HIGHESTMODSEQ (and EXISTS) to it: the state we store at the end.
+            Batch batch{std::move(f.source_uids), reselect_if_needed(target),
+                        imap::PendingCommand(nullptr)};
+            imap::CommandOptions upload;
+            upload.bulk = imap::CommandOptions::Bulk::upload;
+            batch.append = target.connection->send(std::move(f.command), std::move(upload));
+            batches.push_back(std::move(batch));
+        }
+    };
+    struct Draining {
+        CopyTurns& turns;
+        std::function<void()>& drain;
+        std::deque<Formed>& formed;
+        Draining(CopyTurns& t, std::function<void()>& d, std::deque<Formed>& f)
+            : turns(t), drain(d), formed(f) {
+            turns.on_downloads_over(&drain);
+        }
+        ~Draining() {
+            turns.forget(&drain);
+            for (const Formed& f : formed) // never sent: the journal has them
+                turns.held_bytes -= f.bytes;
+        }
+        Draining(const Draining&) = delete;
+        Draining& operator=(const Draining&) = delete;
+    } draining(target_turns, send_formed, formed);
+
     auto flush = [&] {
         if (pending.empty() || failure)
             return;
@@ -209,24 +258,20 @@ async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job) {
             failure = std::move(recorded).error();
             return;
         }
-        imap::Command cmd("APPEND");
-        cmd.mailbox(target_name);
-        // Appended with the mailbox selected, the server tells its new
-        // HIGHESTMODSEQ (and EXISTS) to it: the state we store at the end.
-        Batch batch{{}, reselect_if_needed(target), imap::PendingCommand(nullptr)};
+        Formed batch{{}, imap::Command("APPEND"), pending_bytes};
+        batch.command.mailbox(target_name);
         for (Message& m : pending) {
-            cmd.raw("(" + m.flags + ")");
+            batch.command.raw("(" + m.flags + ")");
             if (m.internal_date)
-                cmd.string(*m.internal_date);
-            cmd.literal_taken(std::move(m.body));
+                batch.command.string(*m.internal_date);
+            batch.command.literal_taken(std::move(m.body));
             batch.source_uids.push_back(m.uid);
         }
-        imap::CommandOptions upload;
-        upload.bulk = imap::CommandOptions::Bulk::upload;
-        batch.append = target.connection->send(std::move(cmd), std::move(upload));
-        batches.push_back(std::move(batch));
+        target_turns.held_bytes += batch.bytes;
+        formed.push_back(std::move(batch));
         pending.clear();
         pending_bytes = 0;
+        send_formed();
     };
 
     imap::CommandOptions opts;
@@ -299,10 +344,13 @@ async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job) {
     std::deque<InFlight> fetching;
     std::size_t next = 0;
     while ((next < chunks.size() && !failure) || !fetching.empty()) {
-        // Everything at once, unless the source is also being appended to.
+        // Everything at once, unless the source is also being appended to:
+        // then within the window, and not while APPENDs wait for it to stop
+        // sending bodies.
         while (next < chunks.size() && !failure &&
                (fetching.empty() || turns.copies_into == 0 ||
-                turns.bytes_in_flight + chunks[next].bytes <= kFetchWindowBytes)) {
+                (turns.held_bytes == 0 &&
+                 turns.bytes_in_flight + chunks[next].bytes <= kFetchWindowBytes))) {
             InFlight chunk{reselect_if_needed(source), {}, chunks[next].bytes};
             for (const std::string& set : chunks[next].sets)
                 chunk.fetches.push_back(source.connection->send(
@@ -311,6 +359,7 @@ async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job) {
                                   .raw("(MODSEQ FLAGS INTERNALDATE ENVELOPE BODY.PEEK[])")),
                     opts));
             turns.bytes_in_flight += chunk.bytes;
+            turns.download_started();
             fetching.push_back(std::move(chunk));
             ++next;
         }
@@ -331,9 +380,15 @@ async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job) {
         turns.bytes_in_flight -= oldest.bytes;
         fetching.pop_front();
         flush();
+        turns.download_finished();
     }
     if (turn)
         turns.give_back(); // nothing was asked for
+    // The last APPENDs wait for the target to stop sending bodies.
+    while (!formed.empty() && !failure) {
+        co_await target_turns.downloads_over();
+        send_formed();
+    }
     if (failure) {
         // Batches already sent still complete; the next run maps them
         // from the journal.

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "async/task.hpp"
+#include "sync/copy_turns.hpp"
 #include "sync/side.hpp"
 #include "sync/uid_set.hpp"
 
@@ -49,7 +50,7 @@ async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job);
 /// the FETCH window of CopyTurns.
 class FlowControl {
 public:
-    FlowControl(imap::Connection& a, imap::Connection& b);
+    FlowControl(imap::Connection& a, CopyTurns& a_turns, imap::Connection& b, CopyTurns& b_turns);
     ~FlowControl();
     FlowControl(const FlowControl&) = delete;
     FlowControl& operator=(const FlowControl&) = delete;

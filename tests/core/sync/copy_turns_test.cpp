@@ -3,6 +3,7 @@
 #include "async/task.hpp"
 #include "sync/copy_turns.hpp"
 
+#include <functional>
 #include <gtest/gtest.h>
 #include <string>
 
@@ -50,6 +51,36 @@ TEST(CopyTurns, OneCopyAtATimeInOrder) {
     d.start();
     EXPECT_EQ(log, "abcd");
     EXPECT_TRUE(d.done());
+}
+
+async::Task<int> wait_downloads(CopyTurns& turns, std::string& log) {
+    co_await turns.downloads_over();
+    log += "idle";
+    co_return 0;
+}
+
+TEST(CopyTurns, HeldAppendsGoWhenTheLastDownloadEnds) {
+    async::EventLoop loop;
+    CopyTurns turns(loop);
+    std::string log;
+    std::function<void()> drain = [&] { log += "drain "; };
+    turns.on_downloads_over(&drain);
+    turns.download_started();
+    turns.download_started();
+    auto waiter = wait_downloads(turns, log);
+    waiter.start();
+    EXPECT_TRUE(turns.downloading());
+    turns.download_finished(); // one still in flight: nothing yet
+    EXPECT_EQ(log, "");
+    turns.download_finished();
+    EXPECT_EQ(log, "drain "); // at once; the waiter on the next loop turn
+    auto r = loop.run_until([&] { return waiter.done(); }, std::chrono::seconds(1));
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(log, "drain idle");
+    turns.forget(&drain);
+    turns.download_started();
+    turns.download_finished();
+    EXPECT_EQ(log, "drain idle"); // forgotten: not called again
 }
 
 } // namespace
