@@ -374,7 +374,10 @@ Result<void> Connection::handle_tagged(const Response& r) {
         return Fail(ErrorCode::protocol, "Invalid tagged response: " + r.log_line);
     if (r.code && r.code->name == "CAPABILITY")
         capabilities_.assign(r.code->args);
-    complete(cmd, Completion{r.keyword, r.code, r.text});
+    Completion done{r.keyword, r.code, r.text};
+    if (cmd->options.on_tagged)
+        cmd->options.on_tagged(done);
+    complete(cmd, std::move(done));
     return ok();
 }
 

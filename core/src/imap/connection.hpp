@@ -70,6 +70,9 @@ struct CommandOptions {
     /// them, so a copy each way on the same connections could wait for
     /// each other, and Dovecot 2.3 has been seen to abort on the mix.
     enum class Bulk { none, upload, download } bulk = Bulk::none;
+    /// Told of the tagged response as soon as it is read, in the order of
+    /// the responses (the awaiting coroutine resumes later).
+    std::function<void(const Completion&)> on_tagged;
 };
 
 class Connection;

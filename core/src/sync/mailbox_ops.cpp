@@ -67,6 +67,10 @@ async::Task<Result<void>> check_select(SyncSide& side, SentSelect& sent) {
     auto done = expect_ok(co_await *sent.command, side, "Couldn't select " + selected.name);
     if (!done)
         co_return Fail(std::move(done).error());
+    // Another SELECT failed before this one: what the server said since
+    // cannot be trusted to be about this mailbox. That one is the error.
+    if (side.router->broken())
+        co_return Fail(ErrorCode::internal, "stopped after a failed SELECT", side.name());
     if (done->code)
         selected.handle_code(*done->code);
     if (selected.protocol_error)

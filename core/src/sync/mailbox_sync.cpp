@@ -321,6 +321,8 @@ async::Task<Result<void>> sync_mailbox(SyncContext& ctx, const MailboxRecord& ma
             co_return Fail(std::move(changed).error());
         lknown.highestmodseq = *local.selected->highestmodseq;
         rknown.highestmodseq = *remote.selected->highestmodseq;
+        if (ctx.stopped() || local.router->broken() || remote.router->broken())
+            co_return Fail(ErrorCode::internal, "stopped");
         if (*changed) {
             INTERIMAP_CO_TRY(store.begin());
             INTERIMAP_CO_TRY(store.set_state(
@@ -422,6 +424,10 @@ async::Task<Result<void>> sync_mailbox(SyncContext& ctx, const MailboxRecord& ma
     auto changed = co_await sync_known(ctx, mailbox.id, mailbox.name, mapping, lknown, rknown);
     if (!changed)
         co_return Fail(std::move(changed).error());
+    // The state says "everything up to here is synchronised": not after a
+    // failure elsewhere may have kept news from us.
+    if (ctx.stopped() || local.router->broken() || remote.router->broken())
+        co_return Fail(ErrorCode::internal, "stopped");
 
     INTERIMAP_CO_TRY(store.begin());
     INTERIMAP_CO_TRY(store.set_state(

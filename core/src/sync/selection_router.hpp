@@ -38,13 +38,25 @@ public:
     /// An untagged response nobody collected.
     void route(const imap::Response& r);
 
+    /// A SELECT failed: the server has no mailbox selected, and what it
+    /// says next can no longer be attributed with certainty (the SELECTs
+    /// after it enter without [CLOSED]). The run stops: every later check
+    /// of a SELECT fails and untagged data is dropped rather than given to
+    /// a mailbox it may not be about.
+    bool broken() const { return state_->broken; }
+
 private:
+    /// Shared with the SELECTs in flight, which may outlive the router.
+    struct State {
+        /// Receives data now: the mailbox selected as far as the responses
+        /// read so far tell.
+        std::shared_ptr<SelectedMailbox> current;
+        /// SELECTs sent whose CLOSED has not arrived yet, oldest first.
+        std::deque<std::shared_ptr<SelectedMailbox>> entering;
+        bool broken = false;
+    };
     imap::Connection& connection_;
-    /// Receives data now: the mailbox selected as far as the responses
-    /// read so far tell.
-    std::shared_ptr<SelectedMailbox> current_;
-    /// SELECTs sent whose CLOSED has not arrived yet, oldest first.
-    std::deque<std::shared_ptr<SelectedMailbox>> entering_;
+    std::shared_ptr<State> state_ = std::make_shared<State>();
     /// The mailbox of the last SELECT sent (held so that its address is
     /// not reused by another mailbox while we compare against it).
     std::shared_ptr<SelectedMailbox> last_sent_;

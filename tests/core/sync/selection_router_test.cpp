@@ -13,6 +13,27 @@ namespace {
 
 using namespace interimap::testing;
 
+/// A connection to a scripted server, its router, and two mailboxes.
+struct Fixture {
+    explicit Fixture(std::vector<Step> script)
+        : server(std::move(script)), connection("remote", server.client_stream(), logger, loop),
+          router(connection) {}
+    template <typename T>
+    T run(async::Task<T>& task) {
+        task.start();
+        auto r = loop.run_until([&] { return task.done(); }, std::chrono::seconds(5));
+        EXPECT_TRUE(r) << (r ? "" : r.error().message);
+        return task.take_result();
+    }
+    ScriptedServer server;
+    RecordingLogger logger;
+    async::EventLoop loop;
+    imap::Connection connection;
+    SelectionRouter router;
+    std::shared_ptr<SelectedMailbox> a = std::make_shared<SelectedMailbox>("A");
+    std::shared_ptr<SelectedMailbox> b = std::make_shared<SelectedMailbox>("B");
+};
+
 struct Collected {
     std::vector<std::string> fetched; ///< FETCH answers the UID FETCH collected
     std::vector<std::string> statuses;
@@ -43,7 +64,7 @@ async::Task<Collected> pipeline(imap::Connection& c, SelectionRouter& router,
 }
 
 TEST(SelectionRouter, RoutesPipelinedSelectsDataByClosed) {
-    ScriptedServer server({
+    Fixture f({
         send("* PREAUTH [CAPABILITY IMAP4rev1 QRESYNC] hi\r\n"),
         // Everything arrives before the first answer: SELECT is pipelined.
         expect("000000 SELECT A"),
@@ -68,17 +89,10 @@ TEST(SelectionRouter, RoutesPipelinedSelectsDataByClosed) {
              "* 6 FETCH (UID 6 FLAGS (\\Flagged))\r\n"
              "000003 OK fetched\r\n"),
     });
-    RecordingLogger logger;
-    async::EventLoop loop;
-    imap::Connection connection("remote", server.client_stream(), logger, loop);
-    SelectionRouter router(connection);
-    auto a = std::make_shared<SelectedMailbox>("A");
-    auto b = std::make_shared<SelectedMailbox>("B");
-    auto task = pipeline(connection, router, a, b);
-    task.start();
-    auto r = loop.run_until([&] { return task.done(); }, std::chrono::seconds(5));
-    ASSERT_TRUE(r) << r.error().message;
-    Collected out = task.take_result();
+    auto task = pipeline(f.connection, f.router, f.a, f.b);
+    Collected out = f.run(task);
+    auto& a = f.a;
+    auto& b = f.b;
     EXPECT_EQ(out.statuses, (std::vector<std::string>{"OK", "OK", "OK", "OK"}));
     EXPECT_EQ(out.fetched, (std::vector<std::string>{"* 6 FETCH (UID 6 FLAGS (\\Flagged))"}));
 
@@ -96,7 +110,44 @@ TEST(SelectionRouter, RoutesPipelinedSelectsDataByClosed) {
     auto bmod = b->take_modified();
     ASSERT_EQ(bmod.size(), 1u);
     EXPECT_EQ(bmod[5].flags, "\\Seen");
-    EXPECT_TRUE(server.finish().empty()) << server.finish()[0];
+    EXPECT_TRUE(f.server.finish().empty()) << f.server.finish()[0];
+}
+
+async::Task<std::vector<std::string>> failed_select(imap::Connection& c, SelectionRouter& router,
+                                                    std::shared_ptr<SelectedMailbox> a,
+                                                    std::shared_ptr<SelectedMailbox> b) {
+    std::vector<std::string> out;
+    (void)co_await c.greeting();
+    auto select_a = router.send_select(std::move(imap::Command("SELECT").mailbox("A")), a);
+    auto select_b = router.send_select(std::move(imap::Command("SELECT").mailbox("B")), b);
+    for (auto* p : {&select_a, &select_b}) {
+        auto done = co_await *p;
+        out.push_back(done ? done->status : "error");
+    }
+    co_return out;
+}
+
+TEST(SelectionRouter, AFailedSelectStopsTheRouting) {
+    Fixture f({
+        send("* PREAUTH [CAPABILITY IMAP4rev1 QRESYNC] hi\r\n"),
+        expect("000000 SELECT A"),
+        expect("000001 SELECT B"),
+        // A does not exist: nothing is selected, so B enters without a
+        // [CLOSED]; its data must not be taken for A's (nor trusted).
+        send("000000 NO [NONEXISTENT] Mailbox doesn't exist: A\r\n"
+             "* OK [UIDVALIDITY 9] ok\r\n"
+             "* VANISHED (EARLIER) 1:5\r\n"
+             "000001 OK [READ-WRITE] selected B\r\n"),
+    });
+    auto task = failed_select(f.connection, f.router, f.a, f.b);
+    EXPECT_EQ(f.run(task), (std::vector<std::string>{"NO", "OK"}));
+    EXPECT_TRUE(f.router.broken());
+    auto& a = f.a;
+    auto& b = f.b;
+    EXPECT_FALSE(a->uidvalidity);
+    EXPECT_TRUE(a->take_vanished().empty());
+    EXPECT_FALSE(b->uidvalidity);
+    EXPECT_TRUE(f.server.finish().empty()) << f.server.finish()[0];
 }
 
 } // namespace
