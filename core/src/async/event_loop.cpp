@@ -5,6 +5,7 @@
 #include <cstring>
 #include <poll.h>
 #include <string>
+#include <utility>
 
 namespace interimap::async {
 
@@ -14,6 +15,40 @@ void EventLoop::add(Pollable* p) {
 
 void EventLoop::remove(Pollable* p) {
     pollables_.erase(std::remove(pollables_.begin(), pollables_.end(), p), pollables_.end());
+}
+
+ConditionWait::~ConditionWait() {
+    if (waiter_)
+        std::erase(loop_.waits_, this);
+}
+
+bool ConditionWait::over(Clock::time_point now) {
+    met_ = condition_();
+    return met_ || now >= deadline_;
+}
+
+bool ConditionWait::await_ready() {
+    return over(Clock::now());
+}
+
+void ConditionWait::await_suspend(std::coroutine_handle<> h) {
+    waiter_ = h;
+    loop_.waits_.push_back(this);
+}
+
+std::optional<EventLoop::Clock::time_point> EventLoop::check_waits(Clock::time_point now) {
+    std::optional<Clock::time_point> earliest;
+    for (std::size_t i = 0; i < waits_.size();) {
+        ConditionWait* w = waits_[i];
+        if (w->over(now)) {
+            waits_.erase(waits_.begin() + static_cast<std::ptrdiff_t>(i));
+            schedule(std::exchange(w->waiter_, {}));
+            continue;
+        }
+        earliest = earliest ? std::min(*earliest, w->deadline_) : w->deadline_;
+        ++i;
+    }
+    return earliest;
 }
 
 void EventLoop::resume_ready() {
@@ -29,6 +64,9 @@ Result<void> EventLoop::run_until(const std::function<bool()>& done,
     using clock = std::chrono::steady_clock;
     for (;;) {
         resume_ready();
+        auto next_deadline = check_waits(clock::now());
+        if (!ready_.empty())
+            continue; // a wait is over: its coroutine runs first
         if (done())
             return ok();
 
@@ -49,7 +87,7 @@ Result<void> EventLoop::run_until(const std::function<bool()>& done,
         }
         if (immediate)
             continue;
-        if (fds.empty() && ready_.empty()) {
+        if (fds.empty() && ready_.empty() && !next_deadline) {
             if (done())
                 return ok();
             return Fail(ErrorCode::internal, "event loop stalled: nothing to wait for");
@@ -64,6 +102,11 @@ Result<void> EventLoop::run_until(const std::function<bool()>& done,
                     p->last_activity() + idle_timeout - now);
                 wait = std::min(wait, std::max(left, std::chrono::milliseconds(0)));
             }
+        // Rounded up: waking before the deadline would only poll again.
+        if (next_deadline)
+            wait = std::min(
+                wait, std::max(std::chrono::ceil<std::chrono::milliseconds>(*next_deadline - now),
+                               std::chrono::milliseconds(0)));
         int n = ::poll(fds.data(), fds.size(), static_cast<int>(wait.count()));
         if (n < 0) {
             if (errno == EINTR)

@@ -1,7 +1,9 @@
 // A poll(2) loop over the IMAP connections of a run. Connections register as
 // Pollables; coroutines waiting for a command are resumed from here, never
 // from inside a connection's read path, so a resumed coroutine may freely
-// queue more commands.
+// queue more commands. A coroutine may also wait for a condition with a
+// deadline (what the server says on its own, or nothing, for some time):
+// --watch sleeps and --notify waits for news that way.
 #pragma once
 
 #include <chrono>
@@ -10,6 +12,7 @@
 #include <functional>
 #include <interimap/result.hpp>
 #include <interimap/stream.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,13 +37,53 @@ public:
     virtual void on_idle_timeout(std::chrono::milliseconds idle) = 0;
 };
 
+class EventLoop;
+
+/// What `co_await loop.wait_until(condition, deadline)` waits on; it yields
+/// true if the condition held, false if the deadline passed first.
+class ConditionWait {
+public:
+    using Clock = std::chrono::steady_clock;
+    ConditionWait(EventLoop& loop, std::function<bool()> condition, Clock::time_point deadline)
+        : loop_(loop), condition_(std::move(condition)), deadline_(deadline) {}
+    /// Forgotten by the loop if its coroutine goes away while waiting.
+    ~ConditionWait();
+    ConditionWait(const ConditionWait&) = delete;
+    ConditionWait& operator=(const ConditionWait&) = delete;
+
+    bool await_ready();
+    void await_suspend(std::coroutine_handle<> h);
+    bool await_resume() const noexcept { return met_; }
+
+private:
+    friend class EventLoop;
+    /// Whether the wait is over now (`met_` tells how).
+    bool over(Clock::time_point now);
+
+    EventLoop& loop_;
+    std::function<bool()> condition_;
+    Clock::time_point deadline_;
+    std::coroutine_handle<> waiter_;
+    bool met_ = false;
+};
+
 class EventLoop {
 public:
+    using Clock = std::chrono::steady_clock;
+
     void add(Pollable* p);
     void remove(Pollable* p);
 
     /// Queues a coroutine to resume on the next turn of the loop.
     void schedule(std::coroutine_handle<> h) { ready_.push_back(h); }
+
+    /// Resumes the awaiting coroutine on the first turn of the loop where
+    /// `condition()` holds (checked after each turn's input is handled),
+    /// or once `deadline` has passed. A condition that never holds makes a
+    /// sleep during which the connections are still served.
+    ConditionWait wait_until(std::function<bool()> condition, Clock::time_point deadline) {
+        return ConditionWait(*this, std::move(condition), deadline);
+    }
 
     /// Runs until `done()` is true. A connection awaiting its server that
     /// stays silent for `idle_timeout` is told so (and fails its commands).
@@ -48,9 +91,13 @@ public:
                            std::chrono::milliseconds idle_timeout = std::chrono::minutes(5));
 
 private:
+    friend class ConditionWait;
     void resume_ready();
+    /// Schedules the waits that are over; the earliest deadline of the others.
+    std::optional<Clock::time_point> check_waits(Clock::time_point now);
     std::vector<Pollable*> pollables_;
     std::deque<std::coroutine_handle<>> ready_;
+    std::vector<ConditionWait*> waits_;
 };
 
 } // namespace interimap::async
