@@ -1,5 +1,6 @@
 #include "sync/mailbox_list.hpp"
 
+#include "sync/status_report.hpp"
 #include "util/ascii.hpp"
 
 #include <algorithm>
@@ -34,30 +35,6 @@ std::optional<ListedMailbox> parse_list(const imap::Response& r) {
     if (is_inbox(m.name))
         m.name = "INBOX";
     return m;
-}
-
-/// Parses "* STATUS name (UIDVALIDITY n UIDNEXT n HIGHESTMODSEQ n)".
-std::optional<std::pair<std::string, MailboxState>> parse_status(const imap::Response& r) {
-    if (r.data.size() < 2 || !r.data[0].is_astring() || r.data[1].kind != imap::Value::Kind::list)
-        return std::nullopt;
-    MailboxState s;
-    const auto& items = r.data[1].items;
-    for (std::size_t i = 0; i + 1 < items.size(); i += 2) {
-        std::string key = ascii_lower(items[i].text);
-        const imap::Value& v = items[i + 1];
-        if (v.kind != imap::Value::Kind::number || v.overflow)
-            return std::nullopt;
-        if (key == "uidvalidity" && v.number <= 0xFFFFFFFFull)
-            s.uidvalidity = static_cast<std::uint32_t>(v.number);
-        else if (key == "uidnext" && v.number <= 0xFFFFFFFFull)
-            s.uidnext = static_cast<std::uint32_t>(v.number);
-        else if (key == "highestmodseq")
-            s.highestmodseq = v.number;
-    }
-    std::string name = r.data[0].text;
-    if (is_inbox(name))
-        name = "INBOX";
-    return std::make_pair(std::move(name), s);
 }
 
 async::Task<Result<std::optional<char>>> query_delimiter(imap::Connection& conn,
@@ -172,12 +149,13 @@ async::Task<Result<MailboxListing>> list_mailboxes(imap::Connection& conn,
             }
             listing.mailboxes[m->name] = std::move(*m);
         } else {
-            auto s = parse_status(r);
+            auto s = parse_status_report(r);
             if (!s) {
                 parsed = Fail(ErrorCode::protocol, "Invalid STATUS response: " + r.log_line);
                 return;
             }
-            statuses[s->first] = s->second;
+            statuses[s->mailbox] = MailboxState{s->uidvalidity.value_or(0), s->uidnext.value_or(0),
+                                                s->highestmodseq.value_or(0)};
         }
     };
     auto done = co_await conn.send(std::move(cmd), std::move(opts));
