@@ -91,6 +91,15 @@ write_config() {
 # db_query DB SQL: run a query with sqlite3.
 db_query() { sqlite3 "$1" "$2"; }
 
+# wait_for SECONDS COMMAND...: until COMMAND succeeds, or fails after SECONDS.
+wait_for() {
+    local deadline=$((SECONDS + $1)); shift
+    until "$@"; do
+        [ $SECONDS -lt $deadline ] || return 1
+        sleep 0.2
+    done
+}
+
 assert_eq() { [ "$1" = "$2" ] || fail "${3:-values differ}: expected [$2], got [$1]"; }
 assert_contains() { grep -qF -- "$2" <<<"$1" || fail "${3:-missing text}: [$2] not in: $1"; }
 assert_not_contains() { ! grep -qF -- "$2" <<<"$1" || fail "${3:-unexpected text}: [$2] in: $1"; }

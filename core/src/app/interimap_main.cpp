@@ -13,7 +13,6 @@
 #include <algorithm>
 #include <chrono>
 #include <iostream>
-#include <thread>
 #include <variant>
 
 #ifndef INTERIMAP_VERSION
@@ -149,27 +148,49 @@ int interimap_main(int argc, char** argv) {
     settings.list_select_opts = ascii_upper(config->defaults.get_or("list-select-opts", ""));
     settings.ignore_mailbox = config->defaults.get("ignore-mailbox");
     settings.notify = options.notify;
-    settings.keepalive = options.watch.has_value();
+    std::unique_ptr<Termination> termination;
+    if (options.watch) {
+        settings.watch = std::chrono::seconds(*options.watch);
+        auto caught = Termination::catch_sigterm();
+        if (!caught) {
+            log.error({}, caught.error().message);
+            return 1;
+        }
+        termination = std::move(*caught);
+        settings.termination = termination.get();
+    }
 
     if (options.command == cli::InterimapOptions::Command::repair) {
         std::unique_ptr<RunSession> session;
         return report(run_repair(settings, log, plugins, session), log);
     }
 
+    if (!options.watch) {
+        std::unique_ptr<RunSession> session;
+        return report(run_sync(settings, log, plugins, session), log);
+    }
+    // With --watch, run_sync keeps its session round after round and returns
+    // when a round fails, or successfully for SIGTERM (status 0, as the
+    // reference).
     for (;;) {
         std::unique_ptr<RunSession> session;
         auto r = run_sync(settings, log, plugins, session);
         if (!r) {
-            // With --watch, a lost connection or a silent server is waited
-            // out: the next round connects again. Anything else stops.
-            if (!options.watch || !is_transient(r.error()))
+            // A lost connection or a silent server is waited out: a new
+            // session connects again. Anything else stops. A failure after
+            // SIGTERM is most likely its doing (a service manager signals
+            // the tunnels too): not worth a message.
+            if (!is_transient(r.error()))
                 return report(r, log);
-            log.error(LogContext{r.error().context, {}}, r.error().message);
+            if (!termination->requested())
+                log.error(LogContext{r.error().context, {}}, r.error().message);
         }
         session.reset();
-        if (!options.watch)
+        if (termination->requested())
             return 0;
-        std::this_thread::sleep_for(std::chrono::seconds(*options.watch));
+        termination->sleep(std::chrono::seconds(*options.watch));
+        if (termination->requested())
+            return 0;
     }
 }
 

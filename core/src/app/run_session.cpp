@@ -1,6 +1,7 @@
 #include "app/run_session.hpp"
 
 #include "app/connect.hpp"
+#include "async/when_both.hpp"
 #include "session/login.hpp"
 #include "sync/mailbox_list.hpp"
 
@@ -67,8 +68,10 @@ Result<void> in_transaction(StateStore& store, const std::function<Result<void>(
     return ok();
 }
 
-RunSession::RunSession(Logger& logger, StateStoreFactoryPtr factory, StateStorePtr store)
-    : logger_(logger), store_factory_(std::move(factory)), store_(std::move(store)) {}
+RunSession::RunSession(const SessionSettings& settings, Logger& logger,
+                       StateStoreFactoryPtr factory, StateStorePtr store)
+    : logger_(logger), settings_(settings), store_factory_(std::move(factory)),
+      store_(std::move(store)) {}
 
 RunSession::~RunSession() {
     // The reference reports traffic even when a command fails.
@@ -85,12 +88,12 @@ Result<void> RunSession::open(const SessionSettings& settings, Logger& logger,
     auto store = (*factory)->open(settings.database, logger);
     if (!store)
         return Fail(in_context(std::move(store).error(), "database"));
-    session.reset(new RunSession(logger, std::move(*factory), std::move(*store)));
-    return session->connect_and_list(settings, plugins);
+    session.reset(new RunSession(settings, logger, std::move(*factory), std::move(*store)));
+    return session->connect_and_list(plugins);
 }
 
-Result<void> RunSession::connect_and_list(const SessionSettings& settings,
-                                          plugin::PluginLoader& plugins) {
+Result<void> RunSession::connect_and_list(plugin::PluginLoader& plugins) {
+    const SessionSettings& settings = settings_;
     // Connecting may block (DNS, TLS, a slow tunnel): one thread per server.
     auto connect = [&](const ConfigSection& section, const char* name) {
         return std::async(std::launch::async, [&section, name, this, &plugins, &settings] {
@@ -143,6 +146,13 @@ Result<void> RunSession::connect_and_list(const SessionSettings& settings,
     if (!remote_at_once)
         if (auto r = remote_login.take_result(); !r)
             return Fail(in_context(std::move(r).error(), "remote"));
+    // Checked before the mailbox lists change anything (the reference asks
+    // only when it sends NOTIFY, once they are reconciled).
+    if (settings.notify)
+        for (imap::Connection* c : {local_connection_.get(), remote_connection_.get()})
+            if (!c->capabilities().has("NOTIFY"))
+                return Fail(ErrorCode::protocol,
+                            "Server did not advertise NOTIFY (RFC 5465) capability.", c->name());
     log_delimiter(*local_connection_, local_listing->delimiter);
     local_.connection = local_connection_.get();
     local_.naming = sync::MailboxNaming(local_request.reference, local_listing->delimiter);
@@ -182,15 +192,23 @@ Result<void> RunSession::connect_and_list(const SessionSettings& settings,
     return ok();
 }
 
-template <typename T>
-Result<void> RunSession::run_task(async::Task<T>& task) {
-    task.start();
-    return loop_.run_until([&] { return task.done(); });
-}
-
-Result<void> RunSession::run(async::Task<Result<void>>& task) {
-    INTERIMAP_TRY(run_task(task));
-    return task.take_result();
+Result<void> RunSession::list_again() {
+    auto local_request = list_request(settings_, settings_.local, settings_.patterns);
+    auto remote_request = list_request(settings_, settings_.remote, mailboxes_);
+    auto local_task = sync::list_mailboxes(*local_connection_, local_request);
+    auto remote_task = sync::list_mailboxes(*remote_connection_, remote_request);
+    auto both = async::when_both(local_task, remote_task);
+    INTERIMAP_TRY(run_task(both));
+    auto [local_listing, remote_listing] = both.take_result();
+    if (!local_listing)
+        return Fail(in_context(std::move(local_listing).error(), "local"));
+    if (!remote_listing)
+        return Fail(in_context(std::move(remote_listing).error(), "remote"));
+    // The names keep the delimiters found when the session opened, as the
+    // reference keeps those it cached.
+    local_.listing = std::move(*local_listing);
+    remote_.listing = std::move(*remote_listing);
+    return ok();
 }
 
 bool RunSession::listed(Side which, const StoredMailboxName& stored) {

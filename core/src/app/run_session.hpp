@@ -36,6 +36,7 @@ struct SessionSettings {
     /// Ask for STATUS with LIST (the sync does, --delete and --rename don't).
     bool with_status = false;
     /// --notify: NOTIFY replaces LIST-STATUS among the required extensions.
+    /// It is checked once both servers are logged in, before any change.
     bool notify = false;
     /// --watch: SO_KEEPALIVE on network sockets.
     bool keepalive = false;
@@ -68,19 +69,34 @@ public:
     std::string display(const StoredMailboxName& stored) const;
 
     /// Drives `task` on the event loop until it completes.
-    Result<void> run(async::Task<Result<void>>& task);
+    template <typename T>
+    Result<T> run(async::Task<Result<T>>& task) {
+        INTERIMAP_TRY(run_task(task));
+        return task.take_result();
+    }
+
+    /// Lists both servers again, at once, as the session did when it
+    /// opened (--watch, between rounds).
+    Result<void> list_again();
+
+    async::EventLoop& loop() { return loop_; }
 
     /// Logs the traffic summary and closes both connections.
     Result<void> finish();
 
 private:
-    RunSession(Logger& logger, StateStoreFactoryPtr factory, StateStorePtr store);
-    Result<void> connect_and_list(const SessionSettings& settings, plugin::PluginLoader& plugins);
+    RunSession(const SessionSettings& settings, Logger& logger, StateStoreFactoryPtr factory,
+               StateStorePtr store);
+    Result<void> connect_and_list(plugin::PluginLoader& plugins);
     void log_traffic();
     template <typename T>
-    Result<void> run_task(async::Task<T>& task);
+    Result<void> run_task(async::Task<T>& task) {
+        task.start();
+        return loop_.run_until([&] { return task.done(); });
+    }
 
     Logger& logger_;
+    SessionSettings settings_;
     StateStoreFactoryPtr store_factory_;
     StateStorePtr store_;
     async::EventLoop loop_; // before the connections, which unregister from it

@@ -122,10 +122,9 @@ async::Task<Result<void>> authenticate(imap::Connection& conn, const ConfigSecti
 LoginOptions interimap_login_options(bool notify) {
     LoginOptions o;
     o.required = {"QRESYNC", "LIST-EXTENDED", "UIDPLUS"};
+    // NOTIFY is checked by the run, with the reference's own message.
     if (!notify)
         o.required.push_back("LIST-STATUS");
-    else
-        o.required.push_back("NOTIFY");
     o.enable = {"QRESYNC"};
     return o;
 }

@@ -30,7 +30,7 @@ async::Task<Result<void>> login(imap::Connection& connection, const ConfigSectio
                                 plugin::PluginLoader& plugins, const LoginOptions& options);
 
 /// The interimap requirements: QRESYNC, LIST-EXTENDED, UIDPLUS, and
-/// LIST-STATUS unless NOTIFY is used.
+/// LIST-STATUS unless NOTIFY is used (then checked by the run).
 LoginOptions interimap_login_options(bool notify);
 
 } // namespace interimap::session
