@@ -46,6 +46,10 @@ async::Task<Result<void>> select_mailbox(SyncSide& side, const std::string& serv
 SentSelect reselect_if_needed(SyncSide& side) {
     if (side.router->selected_last(side.selected.get()))
         return {};
+    return reselect(side);
+}
+
+SentSelect reselect(SyncSide& side) {
     // What this mailbox knows already is not reported again: changes since
     // the highest MODSEQ it heard of, VANISHED among the UIDs below UIDNEXT.
     const SelectedMailbox& m = *side.selected;
@@ -119,16 +123,25 @@ async::Task<Result<void>> remove_messages(SyncSide& side, const std::vector<Uid>
         pending.push_back(side.connection->send(std::move(imap::Command("UID EXPUNGE").raw(set))));
     }
     INTERIMAP_CO_TRY(co_await check_select(side, select));
-    for (auto& p : pending) {
-        auto done = expect_ok(co_await p, side, "Couldn't remove messages");
+    bool modseq_told = true;
+    for (std::size_t i = 0; i < pending.size(); ++i) {
+        auto done = expect_ok(co_await pending[i], side, "Couldn't remove messages");
         if (!done)
             co_return Fail(std::move(done).error());
         if (done->code)
             side.selected->handle_code(*done->code);
+        // RFC 7162 3.2.10 wants HIGHESTMODSEQ in the UID EXPUNGE's OK;
+        // Dovecot sometimes leaves it out.
+        const bool expunge = i % 2 == 1;
+        if (expunge && (!done->code || done->code->name != "HIGHESTMODSEQ"))
+            modseq_told = false;
     }
     // Our own expunges come back as VANISHED: they are done, not news. One
     // that does not was not removed (another client may hold it locked).
     std::vector<Uid> removed = side.selected->take_expunged(uids);
+    side.selected->forget_our_expunges(removed);
+    if (!modseq_told)
+        side.selected->modseq_after_ours_unknown = true;
     if (!removed.empty())
         logger.info(side.context(), "Removed " + std::to_string(removed.size()) + " UID(s) " +
                                         compact_set(removed));

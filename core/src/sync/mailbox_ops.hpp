@@ -44,6 +44,9 @@ struct SentSelect {
 /// mailbox once the commands sent so far have run. Commands about the
 /// mailbox must be sent right after, before anything is awaited.
 SentSelect reselect_if_needed(SyncSide& side);
+/// Sends a SELECT of `side`'s mailbox in any case (QRESYNC from what it
+/// knows): what changed since, and the HIGHESTMODSEQ now.
+SentSelect reselect(SyncSide& side);
 
 /// Awaits and checks a SELECT: it succeeded, the mailbox has MODSEQs, and
 /// its UIDVALIDITY did not change since we last selected it.

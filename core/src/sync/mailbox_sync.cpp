@@ -420,6 +420,14 @@ async::Task<Result<void>> sync_mailbox(SyncContext& ctx, const MailboxRecord& ma
     lknown.uidnext = new_uidnext(lselect_next, lappended, lseen);
     rknown.uidnext = new_uidnext(rselect_next, rappended, rseen);
 
+    // A side whose HIGHESTMODSEQ after our expunges is unknown is asked.
+    for (SyncSide* side : {&local, &remote})
+        if (side->selected->modseq_after_ours_unknown) {
+            side->selected->modseq_after_ours_unknown = false;
+            SentSelect select = reselect(*side);
+            INTERIMAP_CO_TRY(co_await check_select(*side, select));
+        }
+
     // Flag updates and expunges that happened meanwhile.
     auto changed = co_await sync_known(ctx, mailbox.id, mailbox.name, mapping, lknown, rknown);
     if (!changed)

@@ -158,7 +158,9 @@ void SelectedMailbox::handle(const imap::Response& r) {
             protocol_error = "Invalid VANISHED response: " + r.log_line;
             return;
         }
-        vanished_.insert(vanished_.end(), uids->begin(), uids->end());
+        for (Uid u : *uids)
+            if (!ours_expunged_.count(u))
+                vanished_.push_back(u);
     } else if (r.keyword == "FETCH") {
         auto f = parse_fetch(r);
         if (!f) {

@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,15 @@ public:
     /// VANISHED (they are done, not news) and returns them; pending flag
     /// updates about any of `uids` are dropped.
     std::vector<Uid> take_expunged(const std::vector<Uid>& uids);
+    /// `uids` were expunged by us: a later VANISHED about them (a SELECT
+    /// reporting what vanished since a MODSEQ) is not news.
+    void forget_our_expunges(const std::vector<Uid>& uids) {
+        ours_expunged_.insert(uids.begin(), uids.end());
+    }
+    /// Set when our UID EXPUNGE did not tell the HIGHESTMODSEQ after it: the
+    /// one we know is too low to be stored (the next run would be told of
+    /// our own expunges and not recognise them).
+    bool modseq_after_ours_unknown = false;
     /// Takes the flag updates to `uids` that only echo `flags`, which we set,
     /// and returns their UIDs: the messages the server says it changed.
     std::vector<Uid> take_echoes(const std::vector<Uid>& uids, const FlagList& flags);
@@ -84,6 +94,7 @@ private:
     void record_flags(const FetchData& f);
     std::vector<Uid> vanished_;
     std::map<Uid, FlagUpdate> modified_;
+    std::set<Uid> ours_expunged_;
 };
 
 } // namespace interimap::sync
