@@ -131,13 +131,11 @@ synchronise_mailboxes(RunSession& session, std::vector<MailboxRecord> todo, Roun
         options.news->listen(Side::local, *local_listing.connection, &local_router);
         options.news->listen(Side::remote, *remote_listing.connection, &remote_router);
     }
-    if (options.mailbox_left_selected && !todo.empty()) {
-        // A NOOP stands for the selection the previous round left: data the
-        // servers send before the first SELECT's [CLOSED] goes to a mailbox
-        // nobody reads instead of the first one we SELECT.
-        for (sync::SelectionRouter* router : {&local_router, &remote_router})
-            (void)router->send_select(imap::Command("NOOP"),
-                                      std::make_shared<sync::SelectedMailbox>(""));
+    if (options.mailbox_left_selected) {
+        // Data the servers send before the first SELECT's [CLOSED] is about
+        // the mailbox the previous round left selected, not the first one.
+        local_router.selected_before();
+        remote_router.selected_before();
     }
     sync::CopyTurns local_turns(local_listing.connection->loop());
     sync::CopyTurns remote_turns(remote_listing.connection->loop());

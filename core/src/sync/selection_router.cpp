@@ -31,6 +31,11 @@ imap::PendingCommand SelectionRouter::send_select(imap::Command select,
     return connection_.send(std::move(select), std::move(opts));
 }
 
+void SelectionRouter::selected_before() {
+    if (!state_->current && state_->entering.empty())
+        state_->current = std::make_shared<SelectedMailbox>("");
+}
+
 void SelectionRouter::route(const imap::Response& r) {
     State& s = *state_;
     if (s.broken)

@@ -31,6 +31,11 @@ public:
     imap::PendingCommand send_select(imap::Command select,
                                      const std::shared_ptr<SelectedMailbox>& mailbox);
 
+    /// The server still has a mailbox selected from before this router (a
+    /// previous round left it): the first SELECT then enters with [CLOSED]
+    /// like the others, and what comes before it goes nowhere.
+    void selected_before();
+
     /// True if, once every command sent so far has run, `mailbox` is the
     /// server's selected mailbox: commands about it need no SELECT first.
     bool selected_last(const SelectedMailbox* mailbox) const { return last_sent_.get() == mailbox; }

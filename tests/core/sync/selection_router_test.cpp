@@ -150,5 +150,30 @@ TEST(SelectionRouter, AFailedSelectStopsTheRouting) {
     EXPECT_TRUE(f.server.finish().empty()) << f.server.finish()[0];
 }
 
+async::Task<std::string> select_after_a_previous_round(imap::Connection& c, SelectionRouter& router,
+                                                       std::shared_ptr<SelectedMailbox> a) {
+    (void)co_await c.greeting();
+    router.selected_before();
+    auto done = co_await router.send_select(std::move(imap::Command("SELECT").mailbox("A")), a);
+    co_return done ? done->status : "error";
+}
+
+TEST(SelectionRouter, AMailboxLeftSelectedByAPreviousRoundIsClosedFirst) {
+    Fixture f({
+        send("* PREAUTH [CAPABILITY IMAP4rev1 QRESYNC] hi\r\n"),
+        expect("000000 SELECT A"),
+        send("* VANISHED 8\r\n" // about the mailbox left selected
+             "* OK [CLOSED] previous mailbox closed\r\n"
+             "* OK [UIDVALIDITY 7] ok\r\n"
+             "* VANISHED (EARLIER) 2\r\n"
+             "000000 OK [READ-WRITE] selected A\r\n"),
+    });
+    auto task = select_after_a_previous_round(f.connection, f.router, f.a);
+    EXPECT_EQ(f.run(task), "OK");
+    EXPECT_EQ(f.a->uidvalidity, 7u);
+    EXPECT_EQ(f.a->take_vanished(), (std::vector<Uid>{2}));
+    EXPECT_TRUE(f.server.finish().empty()) << f.server.finish()[0];
+}
+
 } // namespace
 } // namespace interimap::sync
