@@ -6,8 +6,8 @@
 
 namespace interimap::app {
 
-Result<StreamPtr> open_stream(const ConfigSection& section, const std::string& name, Logger& logger,
-                              plugin::PluginLoader& plugins, bool keepalive) {
+Result<OpenedStream> open_stream(const ConfigSection& section, const std::string& name,
+                                 Logger& logger, plugin::PluginLoader& plugins, bool keepalive) {
     std::string type = ascii_lower(section.get_or("type", "imaps"));
     ConnectRequest request{section, logger, LogContext{name, {}}, keepalive && type != "tunnel"};
     auto with_context = [&](Error e) {
@@ -23,7 +23,7 @@ Result<StreamPtr> open_stream(const ConfigSection& section, const std::string& n
         auto stream = (*transport)->connect(request, nullptr);
         if (!stream)
             return with_context(std::move(stream).error());
-        return stream;
+        return OpenedStream{std::move(*stream), nullptr};
     }
     if (type != "imap" && type != "imaps")
         return with_context(make_error(ErrorCode::config,
@@ -50,13 +50,26 @@ Result<StreamPtr> open_stream(const ConfigSection& section, const std::string& n
         auto secured = tls->connect(request, std::move(*stream));
         if (!secured)
             return with_context(std::move(secured).error());
-        return secured;
+        return OpenedStream{std::move(*secured), nullptr};
     }
     if (!*starttls)
-        return stream;
-    return with_context(make_error(ErrorCode::config,
-                                   "STARTTLS is not supported yet; set STARTTLS = NO or use "
-                                   "type = imaps"));
+        return OpenedStream{std::move(*stream), nullptr};
+    // The handshake happens once the server has answered STARTTLS; the
+    // transport and the request's section outlive the connection.
+    std::shared_ptr<Transport> layer(std::move(tls));
+    imap::StreamUpgrade upgrade = [layer, &section, &logger, name,
+                                   keepalive = request.keepalive](StreamPtr plain) {
+        ConnectRequest tls_request{section, logger, LogContext{name, {}}, keepalive};
+        auto secured = layer->connect(tls_request, std::move(plain));
+        if (!secured) {
+            Error e = std::move(secured).error();
+            if (e.context.empty())
+                e.context = name;
+            return Result<StreamPtr>(Fail(std::move(e)));
+        }
+        return secured;
+    };
+    return OpenedStream{std::move(*stream), std::move(upgrade)};
 }
 
 } // namespace interimap::app

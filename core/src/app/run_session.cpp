@@ -109,9 +109,13 @@ Result<void> RunSession::connect_and_list(plugin::PluginLoader& plugins) {
     if (!remote_stream)
         return Fail(std::move(remote_stream).error());
     local_connection_ = std::make_unique<imap::Connection>(
-        std::string("local"), std::move(*local_stream), logger_, loop_);
+        std::string("local"), std::move(local_stream->stream), logger_, loop_);
     remote_connection_ = std::make_unique<imap::Connection>(
-        std::string("remote"), std::move(*remote_stream), logger_, loop_);
+        std::string("remote"), std::move(remote_stream->stream), logger_, loop_);
+    if (local_stream->starttls)
+        local_connection_->require_starttls(std::move(local_stream->starttls));
+    if (remote_stream->starttls)
+        remote_connection_->require_starttls(std::move(remote_stream->starttls));
 
     // Both log in at once; the local server lists the names as typed
     // meanwhile. The remote server lists them once the local delimiter is

@@ -214,13 +214,15 @@ PollRequest Connection::poll_request() const {
     if (failure_ || !stream_)
         return {};
     PollRequest r = stream_->poll_events(output_offset_ < output_.size());
-    if (read_gate_ && !read_gate_())
+    // Waiting for the TLS upgrade: what comes next belongs to the handshake.
+    if ((read_gate_ && !read_gate_()) || plaintext_over_)
         r.events &= static_cast<short>(~POLLIN);
     return r;
 }
 
 bool Connection::ready_without_poll() const {
-    return !failure_ && stream_ && stream_->has_buffered_input() && !(read_gate_ && !read_gate_());
+    return !failure_ && stream_ && !plaintext_over_ && stream_->has_buffered_input() &&
+           !(read_gate_ && !read_gate_());
 }
 
 Result<void> Connection::on_ready(short revents) {
@@ -234,7 +236,8 @@ Result<void> Connection::on_ready(short revents) {
     }
     // A hang-up or an error is read whatever the gate says: nothing else
     // would clear it, and poll would keep reporting it.
-    bool gated = read_gate_ && !read_gate_() && !(revents & (POLLHUP | POLLERR));
+    bool gated =
+        (read_gate_ && !read_gate_() && !(revents & (POLLHUP | POLLERR))) || plaintext_over_;
     if (!gated && (revents & (POLLIN | POLLHUP | POLLERR) || revents == 0)) {
         if (auto r = read_input(); !r) {
             (void)fail(std::move(r).error());
@@ -298,7 +301,12 @@ Result<void> Connection::read_input() {
         activity_ = std::chrono::steady_clock::now();
         Result<void> handled = ok();
         auto fed = parser_.feed(std::span<const std::byte>(buffer, r->bytes), [&](Response&& resp) {
-            if (handled)
+            if (handled && plaintext_over_)
+                handled = Fail(ErrorCode::protocol,
+                               "Data after the STARTTLS response, in plaintext (response "
+                               "injection?): " +
+                                   resp.log_line);
+            else if (handled)
                 handled = handle(std::move(resp));
         });
         if (!fed)
@@ -306,7 +314,31 @@ Result<void> Connection::read_input() {
                         "Invalid response from the server: " + fed.error().message);
         if (!handled)
             return handled;
+        if (plaintext_over_) {
+            if (!parser_.at_boundary())
+                return Fail(ErrorCode::protocol, "Data after the STARTTLS response, in plaintext "
+                                                 "(response injection?)");
+            return ok(); // the rest is TLS, read once upgraded
+        }
     }
+    return ok();
+}
+
+Result<void> Connection::upgrade_to_tls() {
+    if (failure_)
+        return Fail(*failure_);
+    if (!starttls_ || !plaintext_over_ || !in_flight_.empty() || !queued_.empty())
+        return Fail(ErrorCode::internal, "TLS upgrade outside of STARTTLS");
+    auto secured = starttls_(std::move(stream_));
+    starttls_ = nullptr;
+    if (!secured) {
+        Error e = std::move(secured).error();
+        (void)fail(e);
+        return Fail(std::move(e));
+    }
+    stream_ = std::move(*secured);
+    plaintext_over_ = false;
+    capabilities_.invalidate();
     return ok();
 }
 
@@ -375,6 +407,8 @@ Result<void> Connection::handle_tagged(const Response& r) {
     if (r.code && r.code->name == "CAPABILITY")
         capabilities_.assign(r.code->args);
     Completion done{r.keyword, r.code, r.text};
+    if (cmd->options.ends_plaintext && done.ok())
+        plaintext_over_ = true;
     if (cmd->options.on_tagged)
         cmd->options.on_tagged(done);
     complete(cmd, std::move(done));

@@ -73,7 +73,14 @@ struct CommandOptions {
     /// Told of the tagged response as soon as it is read, in the order of
     /// the responses (the awaiting coroutine resumes later).
     std::function<void(const Completion&)> on_tagged;
+    /// STARTTLS: nothing may follow its tagged response in plaintext. Any
+    /// byte the server sent after it is an attempt to inject responses
+    /// into the protected session (CVE-2011-0411 and kin): an error.
+    bool ends_plaintext = false;
 };
+
+/// Wraps a plaintext stream in TLS (the handshake may block).
+using StreamUpgrade = std::function<Result<StreamPtr>(StreamPtr plain)>;
 
 class Connection;
 
@@ -136,6 +143,14 @@ public:
     /// Closes the stream (reaps a tunnel's child).
     Result<void> close();
 
+    /// The session must switch to TLS with STARTTLS before anything else
+    /// (type = imap with STARTTLS = YES): login() does it with `upgrade`.
+    void require_starttls(StreamUpgrade upgrade) { starttls_ = std::move(upgrade); }
+    bool starttls_required() const { return static_cast<bool>(starttls_); }
+    /// After STARTTLS's OK: wraps the stream, forgets the capabilities (a
+    /// plaintext list may have been forged) and reads on in TLS.
+    Result<void> upgrade_to_tls();
+
     /// The error that broke the connection, if any.
     const std::optional<Error>& failure() const { return failure_; }
 
@@ -184,6 +199,10 @@ private:
     std::size_t queued_bytes_ = 0;         ///< estimated size of queued_
     std::size_t unsent_segment_bytes_ = 0; ///< segments of writing_ not in output_ yet
     std::function<bool()> read_gate_;
+    StreamUpgrade starttls_;
+    /// The plaintext part of the session ended (STARTTLS answered): no more
+    /// input is read until the stream is upgraded.
+    bool plaintext_over_ = false;
     std::string output_;
     std::size_t output_offset_ = 0;
     std::optional<Error> failure_;

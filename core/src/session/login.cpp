@@ -117,6 +117,18 @@ async::Task<Result<void>> authenticate(imap::Connection& conn, const ConfigSecti
     co_return ok();
 }
 
+/// CAPABILITY, unless the greeting or the last answer told them.
+async::Task<Result<void>> read_capabilities(imap::Connection& conn) {
+    if (conn.capabilities().known())
+        co_return ok();
+    auto r = co_await conn.send(imap::Command("CAPABILITY"));
+    if (!r)
+        co_return Fail(std::move(r).error());
+    if (!r->ok())
+        co_return with_text(ErrorCode::protocol, "CAPABILITY failed", *r);
+    co_return ok();
+}
+
 } // namespace
 
 LoginOptions interimap_login_options(bool notify) {
@@ -134,13 +146,30 @@ async::Task<Result<void>> login(imap::Connection& conn, const ConfigSection& sec
     auto greeting = co_await conn.greeting();
     if (!greeting)
         co_return Fail(std::move(greeting).error());
+    // Already authenticated on a plaintext connection that was to be
+    // secured: someone in the middle may have answered instead of the
+    // server (RFC 2595 section 5.1). Nothing is sent in plaintext.
+    if (conn.starttls_required() && conn.authenticated())
+        co_return Fail(ErrorCode::tls, "PREAUTH greeting on plaintext connection? MiTM in action? "
+                                       "Aborting, set \"STARTTLS = NO\" to ignore.");
 
-    if (!conn.capabilities().known()) {
-        auto r = co_await conn.send(imap::Command("CAPABILITY"));
+    INTERIMAP_CO_TRY(co_await read_capabilities(conn));
+
+    if (conn.starttls_required()) {
+        // Before any credential; a refusal is final (never plaintext).
+        if (!conn.capabilities().has("STARTTLS"))
+            co_return Fail(ErrorCode::tls, "Server did not advertise STARTTLS capability.");
+        imap::CommandOptions opts;
+        opts.barrier = true;
+        opts.ends_plaintext = true;
+        auto r = co_await conn.send(imap::Command("STARTTLS"), std::move(opts));
         if (!r)
             co_return Fail(std::move(r).error());
         if (!r->ok())
-            co_return with_text(ErrorCode::protocol, "CAPABILITY failed", *r);
+            co_return Fail(ErrorCode::tls, "STARTTLS failed: " + imap::describe(*r));
+        INTERIMAP_CO_TRY(conn.upgrade_to_tls());
+        // The list read in plaintext may have been forged: asked again.
+        INTERIMAP_CO_TRY(co_await read_capabilities(conn));
     }
     if (!conn.capabilities().has("IMAP4rev1"))
         co_return Fail(ErrorCode::protocol, "Missing IMAP4rev1 CAPABILITY.  Not an IMAP4 server?");

@@ -177,5 +177,111 @@ TEST(Login, CredentialsNeverLoggedAtDebugOne) {
     run.mismatches();
 }
 
+// STARTTLS (type = imap): the upgrade is an identity here, counted; what
+// matters is what is sent, and when, around it.
+struct StarttlsRun : LoginRun {
+    explicit StarttlsRun(std::vector<Step> script) : LoginRun(std::move(script)) {
+        connection.require_starttls([this](StreamPtr plain) -> Result<StreamPtr> {
+            ++upgrades;
+            return plain;
+        });
+    }
+    int upgrades = 0;
+};
+
+const char* kPlaintextCaps = "IMAP4rev1 STARTTLS LOGINDISABLED";
+
+TEST(Starttls, UpgradesBeforeCredentialsAndReadsTheCapabilitiesAgain) {
+    StarttlsRun run({
+        send(greeting(kPlaintextCaps)),
+        expect("000000 STARTTLS"),
+        send("000000 OK Begin TLS negotiation now\r\n"),
+        // The plaintext list said LOGINDISABLED: not trusted, asked again.
+        expect("000001 CAPABILITY"),
+        send("* CAPABILITY " + std::string(kOkCaps) + "\r\n000001 OK\r\n"),
+        expect("000002 AUTHENTICATE PLAIN AGFsaWNlAHMzY3JldA=="),
+        send("000002 OK [CAPABILITY " + std::string(kOkCaps) + "] Logged in\r\n"),
+        expect("000003 ENABLE QRESYNC"),
+        send("* ENABLED QRESYNC\r\n000003 OK enabled\r\n"),
+    });
+    auto r = run.run();
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_EQ(run.upgrades, 1);
+    auto m = run.mismatches();
+    EXPECT_TRUE(m.empty()) << m[0];
+}
+
+TEST(Starttls, NotAdvertisedStopsBeforeAnyCredential) {
+    StarttlsRun run({send(greeting("IMAP4rev1 AUTH=PLAIN")), silence()});
+    auto r = run.run();
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message, "Server did not advertise STARTTLS capability.");
+    EXPECT_EQ(run.upgrades, 0);
+    auto m = run.mismatches();
+    EXPECT_TRUE(m.empty()) << m[0];
+}
+
+TEST(Starttls, PreauthOnPlaintextIsRefused) {
+    StarttlsRun run(
+        {send("* PREAUTH [CAPABILITY " + std::string(kOkCaps) + "] hi\r\n"), silence()});
+    auto r = run.run();
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("PREAUTH greeting on plaintext connection"),
+              std::string::npos);
+    auto m = run.mismatches();
+    EXPECT_TRUE(m.empty()) << m[0];
+}
+
+TEST(Starttls, RefusedIsFinalNeverPlaintext) {
+    for (const char* answer : {"NO no TLS today", "BAD what"}) {
+        StarttlsRun run({
+            send(greeting(kPlaintextCaps)), expect("000000 STARTTLS"),
+            send(std::string("000000 ") + answer + "\r\n"),
+            silence(), // no credentials, no other command
+        });
+        auto r = run.run();
+        ASSERT_FALSE(r);
+        EXPECT_EQ(r.error().message.rfind("STARTTLS failed: ", 0), 0u) << r.error().message;
+        EXPECT_EQ(run.upgrades, 0);
+        auto m = run.mismatches();
+        EXPECT_TRUE(m.empty()) << m[0];
+    }
+}
+
+TEST(Starttls, ResponsesInjectedAfterTheOkAreRefused) {
+    StarttlsRun run({
+        send(greeting(kPlaintextCaps)),
+        expect("000000 STARTTLS"),
+        // In the same packet as the OK: would be read as if sent over TLS.
+        send("000000 OK Begin TLS\r\n* CAPABILITY IMAP4rev1 AUTH=PLAIN\r\n"),
+        silence(),
+    });
+    auto r = run.run();
+    ASSERT_FALSE(r);
+    EXPECT_NE(r.error().message.find("response injection"), std::string::npos) << r.error().message;
+    EXPECT_EQ(run.upgrades, 0);
+    auto m = run.mismatches();
+    EXPECT_TRUE(m.empty()) << m[0];
+}
+
+TEST(Starttls, UntaggedDataBeforeStarttlsDoesNotSurviveIt) {
+    StarttlsRun run({
+        // A capability list sent unasked before STARTTLS offers AUTH=PLAIN
+        // without LOGINDISABLED: forgotten with the upgrade.
+        send(greeting(kPlaintextCaps) + "* CAPABILITY IMAP4rev1 STARTTLS AUTH=PLAIN\r\n"),
+        expect("000000 STARTTLS"),
+        send("000000 OK Begin TLS\r\n"),
+        expect("000001 CAPABILITY"),
+        send("* CAPABILITY IMAP4rev1 LOGINDISABLED\r\n000001 OK\r\n"),
+        silence(),
+    });
+    auto r = run.run();
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().message, "Logins are disabled.");
+    EXPECT_EQ(run.upgrades, 1);
+    auto m = run.mismatches();
+    EXPECT_TRUE(m.empty()) << m[0];
+}
+
 } // namespace
 } // namespace interimap
