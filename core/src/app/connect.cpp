@@ -28,7 +28,8 @@ Result<OpenedStream> open_stream(const ConfigSection& section, const std::string
     if (type != "imap" && type != "imaps")
         return with_context(make_error(ErrorCode::config,
                                        section.where("type") + ": unknown type \"" + type + "\""));
-    auto tcp = plugins.make_transport("tcp");
+    // Through a SOCKS5 proxy when one is configured (tunnels ignore it).
+    auto tcp = plugins.make_transport(section.has("proxy") ? "socks5" : "tcp");
     if (!tcp)
         return with_context(std::move(tcp).error());
     // Loaded before connecting so that a missing TLS plugin fails before any

@@ -81,10 +81,14 @@ Result<void> check_section(const ConfigSection& section, std::span<const OptionR
                                                std::string(key) +
                                                " is only valid in the default section, not in " +
                                                describe_section(section));
-        if (rule->valid != nullptr && !rule->valid(value))
-            return Fail(ErrorCode::config, location_of(section, key) + "Invalid option " +
-                                               std::string(key) + " = " + std::string(value) +
-                                               " (expected " + std::string(rule->expected) + ")");
+        if (rule->valid != nullptr && !rule->valid(value)) {
+            // Credentials are never shown, not even a mistyped one.
+            const bool secret = key == "password" || key == "proxy";
+            return Fail(ErrorCode::config,
+                        location_of(section, key) + "Invalid option " + std::string(key) + " = " +
+                            (secret ? std::string("[REDACTED]") : std::string(value)) +
+                            " (expected " + std::string(rule->expected) + ")");
+        }
     }
     return ok();
 }
