@@ -23,11 +23,11 @@ bool Capabilities::has(std::string_view name) const {
     return names_.count(ascii_upper(name)) > 0;
 }
 
-std::vector<std::string> Capabilities::auth_mechanisms() const {
+std::vector<std::string> Capabilities::values_of(std::string_view prefix) const {
     std::vector<std::string> out;
     for (const std::string& n : names_)
-        if (n.rfind("AUTH=", 0) == 0)
-            out.push_back(n.substr(5));
+        if (n.rfind(prefix, 0) == 0)
+            out.push_back(n.substr(prefix.size()));
     return out;
 }
 

@@ -22,7 +22,9 @@ public:
     /// Case-insensitive test for a capability, e.g. has("QRESYNC").
     bool has(std::string_view name) const;
     /// SASL mechanisms advertised as AUTH=<name>, upper-cased.
-    std::vector<std::string> auth_mechanisms() const;
+    std::vector<std::string> auth_mechanisms() const { return values_of("AUTH="); }
+    /// What follows `prefix` ("COMPRESS=") in the capabilities having it.
+    std::vector<std::string> values_of(std::string_view prefix) const;
     /// Space-separated, for messages.
     std::string to_string() const;
 

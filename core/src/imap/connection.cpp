@@ -214,15 +214,16 @@ PollRequest Connection::poll_request() const {
     if (failure_ || !stream_)
         return {};
     PollRequest r = stream_->poll_events(output_offset_ < output_.size());
-    // Waiting for the TLS upgrade: what comes next belongs to the handshake.
-    if ((read_gate_ && !read_gate_()) || plaintext_over_)
+    // Waiting for the TLS upgrade (what comes next belongs to the handshake)
+    // or for the compression layer.
+    if ((read_gate_ && !read_gate_()) || plaintext_over_ || stream_switch_)
         r.events &= static_cast<short>(~POLLIN);
     return r;
 }
 
 bool Connection::ready_without_poll() const {
-    return !failure_ && stream_ && !plaintext_over_ && stream_->has_buffered_input() &&
-           !(read_gate_ && !read_gate_());
+    return !failure_ && stream_ && !plaintext_over_ && !stream_switch_ &&
+           stream_->has_buffered_input() && !(read_gate_ && !read_gate_());
 }
 
 Result<void> Connection::on_ready(short revents) {
@@ -236,8 +237,8 @@ Result<void> Connection::on_ready(short revents) {
     }
     // A hang-up or an error is read whatever the gate says: nothing else
     // would clear it, and poll would keep reporting it.
-    bool gated =
-        (read_gate_ && !read_gate_() && !(revents & (POLLHUP | POLLERR))) || plaintext_over_;
+    bool gated = (read_gate_ && !read_gate_() && !(revents & (POLLHUP | POLLERR))) ||
+                 plaintext_over_ || stream_switch_;
     if (!gated && (revents & (POLLIN | POLLHUP | POLLERR) || revents == 0)) {
         if (auto r = read_input(); !r) {
             (void)fail(std::move(r).error());
@@ -283,11 +284,18 @@ Result<void> Connection::flush_output() {
     return ok();
 }
 
+bool Connection::stream_switch_in_flight() const {
+    return std::any_of(in_flight_.begin(), in_flight_.end(),
+                       [](const StatePtr& c) { return c->options.switches_stream; });
+}
+
 Result<void> Connection::read_input() {
     std::byte buffer[65536];
     // Bounded so that one busy connection cannot starve the other.
-    for (int round = 0; round < 16; ++round) {
-        auto r = stream_->read(buffer);
+    for (int round = 0; round < 16 && !stream_switch_; ++round) {
+        // While COMPRESS is answered, not a byte past its answer.
+        std::span<std::byte> into(buffer, stream_switch_in_flight() ? 1 : sizeof buffer);
+        auto r = stream_->read(into);
         if (!r)
             return Fail(std::move(r).error());
         if (r->status == IoResult::Status::would_block)
@@ -321,6 +329,22 @@ Result<void> Connection::read_input() {
             return ok(); // the rest is TLS, read once upgraded
         }
     }
+    return ok();
+}
+
+Result<void> Connection::switch_stream(const StreamUpgrade& layer) {
+    if (failure_)
+        return Fail(*failure_);
+    if (!stream_switch_ || !in_flight_.empty() || !queued_.empty())
+        return Fail(ErrorCode::internal, "stream switch outside of COMPRESS");
+    auto wrapped = layer(std::move(stream_));
+    if (!wrapped) {
+        Error e = std::move(wrapped).error();
+        (void)fail(e);
+        return Fail(std::move(e));
+    }
+    stream_ = std::move(*wrapped);
+    stream_switch_ = false;
     return ok();
 }
 
@@ -409,6 +433,8 @@ Result<void> Connection::handle_tagged(const Response& r) {
     Completion done{r.keyword, r.code, r.text};
     if (cmd->options.ends_plaintext && done.ok())
         plaintext_over_ = true;
+    if (cmd->options.switches_stream && done.ok())
+        stream_switch_ = true;
     if (cmd->options.on_tagged)
         cmd->options.on_tagged(done);
     complete(cmd, std::move(done));

@@ -77,6 +77,9 @@ struct CommandOptions {
     /// byte the server sent after it is an attempt to inject responses
     /// into the protected session (CVE-2011-0411 and kin): an error.
     bool ends_plaintext = false;
+    /// COMPRESS: what follows its tagged OK is compressed. The answer is
+    /// read a byte at a time so that nothing after it is taken as text.
+    bool switches_stream = false;
 };
 
 /// Wraps a plaintext stream in TLS (the handshake may block).
@@ -150,6 +153,8 @@ public:
     /// After STARTTLS's OK: wraps the stream, forgets the capabilities (a
     /// plaintext list may have been forged) and reads on in TLS.
     Result<void> upgrade_to_tls();
+    /// After COMPRESS's OK: the stream is wrapped by `layer` and read on.
+    Result<void> switch_stream(const StreamUpgrade& layer);
 
     /// The error that broke the connection, if any.
     const std::optional<Error>& failure() const { return failure_; }
@@ -203,6 +208,10 @@ private:
     /// The plaintext part of the session ended (STARTTLS answered): no more
     /// input is read until the stream is upgraded.
     bool plaintext_over_ = false;
+    /// COMPRESS answered OK: no more input is read until the stream is
+    /// wrapped; until then (command in flight), input is read byte by byte.
+    bool stream_switch_ = false;
+    bool stream_switch_in_flight() const;
     std::string output_;
     std::size_t output_offset_ = 0;
     std::optional<Error> failure_;

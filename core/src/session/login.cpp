@@ -129,6 +129,50 @@ async::Task<Result<void>> read_capabilities(imap::Connection& conn) {
     co_return ok();
 }
 
+/// COMPRESS (RFC 4978), once secured and authenticated, as the `compress`
+/// option asks (by default for [remote] and pullimap, not for [local]).
+async::Task<Result<void>> compress(imap::Connection& conn, const ConfigSection& section,
+                                   plugin::PluginLoader& plugins) {
+    const bool asked = section.has("compress");
+    auto wanted = section.get_bool("compress", section.name() != "local");
+    if (!wanted)
+        co_return Fail(std::move(wanted).error());
+    if (!*wanted)
+        co_return ok();
+    std::vector<std::string> algorithms = conn.capabilities().values_of("COMPRESS=");
+    if (algorithms.empty())
+        co_return ok();
+    if (std::find(algorithms.begin(), algorithms.end(), "DEFLATE") == algorithms.end()) {
+        conn.logger().warning(conn.log_context(), "Couldn't find a suitable compression "
+                                                  "algorithm. Not enabling compression.");
+        co_return ok();
+    }
+    auto layer = plugins.make_compression("deflate");
+    if (!layer) {
+        // Asked for explicitly: the plugin is needed. By default, a system
+        // without the optional plugin simply does not compress.
+        if (asked)
+            co_return Fail(std::move(layer).error());
+        co_return ok();
+    }
+    imap::CommandOptions opts;
+    opts.barrier = true;
+    opts.switches_stream = true;
+    auto r =
+        co_await conn.send(std::move(imap::Command("COMPRESS").raw("DEFLATE")), std::move(opts));
+    if (!r)
+        co_return Fail(std::move(r).error());
+    if (!r->ok()) {
+        // Already compressing (a proxy in between did it): nothing to do.
+        if (r->code && r->code->name == "COMPRESSIONACTIVE")
+            co_return ok();
+        co_return Fail(ErrorCode::refused, "COMPRESS failed: " + imap::describe(*r));
+    }
+    std::shared_ptr<Compression> deflate(std::move(*layer));
+    co_return conn.switch_stream(
+        [deflate](StreamPtr lower) { return deflate->wrap(std::move(lower)); });
+}
+
 } // namespace
 
 LoginOptions interimap_login_options(bool notify) {
@@ -184,6 +228,8 @@ async::Task<Result<void>> login(imap::Connection& conn, const ConfigSection& sec
                 co_return Fail(std::move(c).error());
         }
     }
+
+    INTERIMAP_CO_TRY(co_await compress(conn, section, plugins));
 
     const imap::Capabilities& caps = conn.capabilities();
     conn.set_writer_options(imap::WriterOptions{.literal_plus = caps.has("LITERAL+"),

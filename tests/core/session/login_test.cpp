@@ -283,5 +283,68 @@ TEST(Starttls, UntaggedDataBeforeStarttlsDoesNotSurviveIt) {
     EXPECT_TRUE(m.empty()) << m[0];
 }
 
+// COMPRESS (the stream switch itself is tested against Dovecot, with the
+// deflate plugin, in integration.compress).
+TEST(Compress, NoSuitableAlgorithmIsAWarning) {
+    LoginRun run({
+        send(greeting(std::string(kOkCaps) + " COMPRESS=LZ4")),
+        expect("000000 AUTHENTICATE PLAIN AGFsaWNlAHMzY3JldA=="),
+        send("000000 OK [CAPABILITY " + std::string(kOkCaps) + " COMPRESS=LZ4] Logged in\r\n"),
+        expect("000001 ENABLE QRESYNC"),
+        send("* ENABLED QRESYNC\r\n000001 OK enabled\r\n"),
+    });
+    auto r = run.run();
+    ASSERT_TRUE(r) << r.error().message;
+    bool warned = false;
+    for (const std::string& l : run.logger.lines)
+        warned = warned || l.find("Couldn't find a suitable compression algorithm. Not "
+                                  "enabling compression.") != std::string::npos;
+    EXPECT_TRUE(warned);
+    auto m = run.mismatches();
+    EXPECT_TRUE(m.empty()) << m[0];
+}
+
+TEST(Compress, AlreadyActiveIsFine) {
+    LoginRun run({
+        send(greeting(kOkCaps)),
+        expect("000000 AUTHENTICATE PLAIN AGFsaWNlAHMzY3JldA=="),
+        send("000000 OK [CAPABILITY " + std::string(kOkCaps) + " COMPRESS=DEFLATE] Logged in\r\n"),
+        expect("000001 COMPRESS DEFLATE"),
+        send("000001 NO [COMPRESSIONACTIVE] already\r\n"),
+        expect("000002 ENABLE QRESYNC"),
+        send("* ENABLED QRESYNC\r\n000002 OK enabled\r\n"),
+    });
+    auto r = run.run();
+    ASSERT_TRUE(r) << r.error().message;
+    auto m = run.mismatches();
+    EXPECT_TRUE(m.empty()) << m[0];
+}
+
+TEST(Compress, NotForLocalByDefaultNorWhenTurnedOff) {
+    for (int off = 0; off < 2; ++off) {
+        LoginRun run({
+            send(greeting(kOkCaps)),
+            expect("000000 AUTHENTICATE PLAIN AGFsaWNlAHMzY3JldA=="),
+            send("000000 OK [CAPABILITY " + std::string(kOkCaps) +
+                 " COMPRESS=DEFLATE] Logged in\r\n"),
+            expect("000001 ENABLE QRESYNC"),
+            send("* ENABLED QRESYNC\r\n000001 OK enabled\r\n"),
+        });
+        if (off)
+            run.section.set("compress", "NO");
+        else
+            run.section = [&] {
+                ConfigSection local{"local"};
+                local.set("username", "alice");
+                local.set("password", "s3cret");
+                return local;
+            }();
+        auto r = run.run();
+        ASSERT_TRUE(r) << r.error().message;
+        auto m = run.mismatches();
+        EXPECT_TRUE(m.empty()) << m[0];
+    }
+}
+
 } // namespace
 } // namespace interimap
