@@ -1,0 +1,156 @@
+#!/bin/bash
+# interimap over TLS (type = imaps) against a real Dovecot daemon on loopback
+# with ssl = required: a full synchronisation both ways with the server's
+# certificate verified against a test CA (SSL_CAfile); then the server
+# presents a certificate for another name: the run fails with one clear
+# error and changes nothing; a pinned key (SSL_fingerprint) with
+# SSL_verify = NO is refused when it does not match, accepted when it does.
+# STARTTLS (type = imap) on the daemon's plaintext port goes through the
+# same plugin.
+. "$(dirname "$0")/lib.sh"
+[ "$(id -u)" = 0 ] || fail "this test starts a Dovecot daemon and must run as root"
+
+"$INTERIMAP" --version | grep -q '^  tls (transport): ' || fail "--version lists no tls plugin"
+
+# Two free ports on 127.0.0.1: imaps, and imap with STARTTLS.
+ports=()
+for candidate in $(shuf -i 20000-40000 -n 50); do
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then ports+=("$candidate"); fi
+    [ ${#ports[@]} -lt 2 ] || break
+done
+[ ${#ports[@]} = 2 ] || fail "no free ports"
+port=${ports[0]} starttls_port=${ports[1]}
+
+certs="$WORKDIR/certs"
+bash "$(dirname "$0")/../transports/tls/make_test_certs.sh" "$certs"
+
+d="$WORKDIR/daemon"
+mkdir -p "$d/run" "$d/mail"
+echo 'alice:{PLAIN}s3cret-pass::::::' > "$d/users"
+# dovecot_conf CERT: the daemon's configuration, presenting certificate CERT.
+dovecot_conf() {
+    cat > "$d/dovecot.conf" <<CONF
+base_dir = $d/run
+log_path = $d/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = required
+ssl_cert = <$certs/$1.pem
+ssl_key = <$certs/$1.key
+auth_mechanisms = plain login
+passdb {
+  driver = passwd-file
+  args = $d/users
+}
+userdb {
+  driver = static
+  args = uid=nobody gid=nogroup home=$d/mail/%u
+}
+mail_location = maildir:$d/mail/%u/Mail
+namespace inbox {
+  inbox = yes
+  separator = /
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $starttls_port
+  }
+  inet_listener imaps {
+    address = 127.0.0.1
+    port = $port
+    ssl = yes
+  }
+}
+service anvil {
+  chroot =
+}
+CONF
+}
+dovecot_conf server
+chown nobody:nogroup "$d/mail"
+dovecot -c "$d/dovecot.conf" || fail "dovecot did not start: $(cat "$d/dovecot.log" 2>/dev/null)"
+trap 'status=$?; kill "$(cat "$d/run/master.pid" 2>/dev/null)" 2>/dev/null; (exit $status); '"$(trap -p EXIT | sed "s/^trap -- '//; s/' EXIT$//")" EXIT
+for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+
+# The subject of the certificate the daemon presents.
+presented() {
+    openssl s_client -connect "127.0.0.1:$port" -servername localhost </dev/null 2>/dev/null |
+        openssl x509 -noout -subject 2>/dev/null
+}
+
+new_store local / maildir
+doveadm_on local mailbox create -s Projects
+for i in 1 2 3; do add_message local INBOX "inbox $i"; done
+for i in 1 2; do add_message local Projects "project $i"; done
+
+# config NAME [OPTION=VALUE...]: a configuration with the daemon as remote.
+config() {
+    local name=$1; shift
+    {
+        echo "database = $WORKDIR/tls.db"
+        echo "[local]"
+        echo "type = tunnel"
+        echo "command = $(imap_command local)"
+        echo "null-stderr = YES"
+        echo "[remote]"
+        echo "host = localhost"
+        echo "username = alice"
+        echo "password = s3cret-pass"
+        for option in "$@"; do echo "$option"; done
+    } > "$WORKDIR/$name.conf"
+}
+remote_count() { find "$d/mail/alice/Mail/$1/cur" "$d/mail/alice/Mail/$1/new" -type f | wc -l; }
+local_count() { doveadm_on local -f tab mailbox status messages "$1" | tail -1 | cut -f2; }
+state() { { sqlite3 "$WORKDIR/tls.db" .dump; find "$d/mail/alice/Mail" | sort; mailboxes local; local_count INBOX; } 2>/dev/null; }
+
+# Verified against the test CA: everything reaches the daemon's store.
+config verified "type = imaps" "port = $port" "SSL_CAfile = $certs/ca.pem"
+out=$("$INTERIMAP" --config="$WORKDIR/verified.conf" --debug 2>&1) || fail "TLS run failed: $out"
+assert_contains "$out" "remote: Using SNI with name localhost"
+assert_contains "$out" "remote: SSL protocol: TLSv1."
+assert_contains "$out" "remote: Created mailbox Projects"
+assert_eq "$(remote_count .)" 3 "messages in the daemon's INBOX"
+assert_eq "$(remote_count .Projects)" 2 "messages in the daemon's Projects"
+# And the other way: a message delivered on the daemon comes to the local store.
+printf 'From: a@example.org\nSubject: from the daemon\nMessage-ID: <daemon@test>\n\nHello\n' |
+    doveadm -c "$d/dovecot.conf" save -u alice -m INBOX
+out=$("$INTERIMAP" --config="$WORKDIR/verified.conf" 2>&1) || fail "second TLS run failed: $out"
+assert_eq "$(local_count INBOX)" 4 "messages in the local INBOX after the second run"
+assert_eq "$(db_query "$WORKDIR/tls.db" 'SELECT count(*) FROM mailboxes')" 2
+
+# STARTTLS on the plaintext port, verified the same way.
+config starttls "type = imap" "port = $starttls_port" "SSL_CAfile = $certs/ca.pem"
+add_message local INBOX "over STARTTLS"
+out=$("$INTERIMAP" --config="$WORKDIR/starttls.conf" --debug 2>&1) || fail "STARTTLS run failed: $out"
+assert_contains "$out" "remote: C: 000000 STARTTLS"
+assert_contains "$out" "remote: SSL protocol: TLSv1."
+assert_eq "$(remote_count .)" 5 "messages in the daemon's INBOX after the STARTTLS run"
+
+# The daemon now presents a certificate for another name.
+dovecot_conf wrong
+doveadm -c "$d/dovecot.conf" reload
+presents_wrong() { [ "$(presented)" = "subject=CN = wrong.example" ]; }
+wait_for 10 presents_wrong || fail "the daemon still presents $(presented)"
+add_message local INBOX "after the certificate change"
+before=$(state)
+status=0
+out=$("$INTERIMAP" --config="$WORKDIR/verified.conf" 2>&1) || status=$?
+assert_eq "$status" 1 "exit status with a certificate for another name"
+assert_contains "$out" "remote: ERROR: TLS handshake with localhost:$port (127.0.0.1:$port) failed: certificate verify failed for localhost: hostname mismatch (subject \"CN=wrong.example\", for DNS:wrong.example)"
+assert_eq "$(grep -c ERROR <<<"$out")" 1 "error lines"
+assert_eq "$(state)" "$before" "state after the refused connection"
+
+# A pin that does not match: refused, naming the key the server presented.
+config pinned-other "type = imaps" "port = $port" "SSL_verify = NO" "SSL_fingerprint = $(cat "$certs/server.sha256")"
+status=0
+out=$("$INTERIMAP" --config="$WORKDIR/pinned-other.conf" 2>&1) || status=$?
+assert_eq "$status" 1 "exit status with a pin that does not match"
+assert_contains "$out" "the server's key matches no SSL_fingerprint (man-in-the-middle?): the server presented sha256\$$(cat "$certs/wrong.sha256"), expected sha256\$$(cat "$certs/server.sha256")"
+assert_eq "$(state)" "$before" "state after the refused pin"
+
+# The right pin without verification: the new message goes through.
+config pinned "type = imaps" "port = $port" "SSL_verify = NO" "SSL_fingerprint = sha1\$$(cat "$certs/server.sha1") sha256\$$(cat "$certs/wrong.sha256")"
+out=$("$INTERIMAP" --config="$WORKDIR/pinned.conf" 2>&1) || fail "pinned run failed: $out"
+assert_eq "$(remote_count .)" 6 "messages in the daemon's INBOX after the pinned run"
+echo "tls imaps: ok"
