@@ -8,7 +8,16 @@ set -euo pipefail
 WORKDIR=$(mktemp -d /tmp/interimap-test.XXXXXX)
 chmod 0755 "$WORKDIR"
 export XDG_CONFIG_HOME="$WORKDIR/config" XDG_DATA_HOME="$WORKDIR/data"
-trap 'status=$?; if [ $status -ne 0 ]; then echo "FAILED (work directory kept: $WORKDIR)" >&2; else rm -rf "$WORKDIR"; fi' EXIT
+# on_exit COMMAND: run COMMAND (e.g. stop a daemon) when the script ends,
+# before the work directory is removed (or kept, when the test failed).
+EXIT_COMMANDS=()
+on_exit() { EXIT_COMMANDS+=("$1"); }
+run_exit_commands() {
+    local status=$? command
+    for command in "${EXIT_COMMANDS[@]}"; do eval "$command" || true; done
+    if [ $status -ne 0 ]; then echo "FAILED (work directory kept: $WORKDIR)" >&2; else rm -rf "$WORKDIR"; fi
+}
+trap run_exit_commands EXIT
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 
@@ -103,3 +112,106 @@ wait_for() {
 assert_eq() { [ "$1" = "$2" ] || fail "${3:-values differ}: expected [$2], got [$1]"; }
 assert_contains() { grep -qF -- "$2" <<<"$1" || fail "${3:-missing text}: [$2] not in: $1"; }
 assert_not_contains() { ! grep -qF -- "$2" <<<"$1" || fail "${3:-unexpected text}: [$2] in: $1"; }
+
+# port_open PORT: whether something listens on 127.0.0.1:PORT.
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+# free_port [TAKEN...]: a port on 127.0.0.1 where nothing listens, none of TAKEN.
+free_port() {
+    local candidate taken
+    for candidate in $(shuf -i 20000-40000 -n 50); do
+        for taken in "$@"; do [ "$candidate" != "$taken" ] || continue 2; done
+        port_open "$candidate" || { echo "$candidate"; return; }
+    done
+    fail "no free port"
+}
+
+# dovecot_daemon_conf NAME [LINE...]: write $WORKDIR/NAME/dovecot.conf, a
+# Dovecot daemon on 127.0.0.1:$daemon_port (plain IMAP, ssl = no, no imaps
+# listener) with one user, alice, password s3cret-pass, whose mail is under
+# $WORKDIR/NAME/mail/alice/Mail; LINEs are appended, and override the above
+# (Dovecot merges a repeated section, the last value of a setting wins).
+dovecot_daemon_conf() {
+    local d="$WORKDIR/$1" line; shift
+    mkdir -p "$d/run" "$d/mail"
+    echo 'alice:{PLAIN}s3cret-pass::::::' > "$d/users"
+    {
+        cat <<CONF
+base_dir = $d/run
+log_path = $d/dovecot.log
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+passdb {
+  driver = passwd-file
+  args = $d/users
+}
+userdb {
+  driver = static
+  args = uid=nobody gid=nogroup home=$d/mail/%u
+}
+mail_location = maildir:$d/mail/%u/Mail
+namespace inbox {
+  inbox = yes
+  separator = /
+}
+service imap-login {
+  inet_listener imap {
+    address = 127.0.0.1
+    port = $daemon_port
+  }
+  inet_listener imaps {
+    port = 0
+  }
+}
+service anvil {
+  chroot =
+}
+CONF
+        for line in "$@"; do echo "$line"; done
+    } > "$d/dovecot.conf"
+    chown nobody:nogroup "$d/mail"
+}
+
+# start_dovecot_daemon NAME [LINE...]: start the daemon of dovecot_daemon_conf
+# (as root), on $daemon_port, picked with free_port unless already set; wait
+# until it listens; stop it when the script ends.
+start_dovecot_daemon() {
+    [ "$(id -u)" = 0 ] || fail "this test starts a Dovecot daemon and must run as root"
+    local d="$WORKDIR/$1"
+    [ -n "${daemon_port:-}" ] || daemon_port=$(free_port)
+    dovecot_daemon_conf "$@"
+    dovecot -c "$d/dovecot.conf" || fail "dovecot did not start: $(cat "$d/dovecot.log" 2>/dev/null)"
+    on_exit "kill \"\$(cat '$d/run/master.pid' 2>/dev/null)\" 2>/dev/null"
+    wait_for 10 port_open "$daemon_port" || fail "dovecot does not listen on $daemon_port: $(cat "$d/dovecot.log")"
+}
+
+# dovecot_tls_settings CERTS CERT IMAPS_PORT: set TLS_SETTINGS, the LINEs for
+# dovecot_daemon_conf making the daemon require TLS (ssl = required, no
+# plaintext authentication: STARTTLS first on $daemon_port), presenting
+# CERTS/CERT.pem (from tests/transports/tls/make_test_certs.sh), with imaps on
+# IMAPS_PORT.
+dovecot_tls_settings() {
+    TLS_SETTINGS=("ssl = required" "disable_plaintext_auth = yes"
+        "ssl_cert = <$1/$2.pem" "ssl_key = <$1/$2.key"
+        "service imap-login {" "  inet_listener imaps {" "    address = 127.0.0.1"
+        "    port = $3" "    ssl = yes" "  }" "}")
+}
+
+# daemon_client_config NAME DATABASE [LINE...]: $WORKDIR/NAME.conf, an
+# interimap config with DATABASE, the tunnel to store "local" as [local], and
+# LINEs (type, host, port, credentials...) as [remote].
+daemon_client_config() {
+    local name=$1 database=$2 line; shift 2
+    {
+        echo "database = $database"
+        echo "[local]"
+        echo "type = tunnel"
+        echo "command = $(imap_command local)"
+        echo "null-stderr = YES"
+        echo "[remote]"
+        for line in "$@"; do echo "$line"; done
+    } > "$WORKDIR/$name.conf"
+}

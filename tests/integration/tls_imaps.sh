@@ -8,70 +8,20 @@
 # STARTTLS (type = imap) on the daemon's plaintext port goes through the
 # same plugin.
 . "$(dirname "$0")/lib.sh"
-[ "$(id -u)" = 0 ] || fail "this test starts a Dovecot daemon and must run as root"
 
 "$INTERIMAP" --version | grep -q '^  tls (transport): ' || fail "--version lists no tls plugin"
 
 # Two free ports on 127.0.0.1: imaps, and imap with STARTTLS.
-ports=()
-for candidate in $(shuf -i 20000-40000 -n 50); do
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then ports+=("$candidate"); fi
-    [ ${#ports[@]} -lt 2 ] || break
-done
-[ ${#ports[@]} = 2 ] || fail "no free ports"
-port=${ports[0]} starttls_port=${ports[1]}
+port=$(free_port)
+daemon_port=$(free_port "$port") starttls_port=$daemon_port
 
 certs="$WORKDIR/certs"
 bash "$(dirname "$0")/../transports/tls/make_test_certs.sh" "$certs"
 
 d="$WORKDIR/daemon"
-mkdir -p "$d/run" "$d/mail"
-echo 'alice:{PLAIN}s3cret-pass::::::' > "$d/users"
-# dovecot_conf CERT: the daemon's configuration, presenting certificate CERT.
-dovecot_conf() {
-    cat > "$d/dovecot.conf" <<CONF
-base_dir = $d/run
-log_path = $d/dovecot.log
-protocols = imap
-listen = 127.0.0.1
-ssl = required
-ssl_cert = <$certs/$1.pem
-ssl_key = <$certs/$1.key
-auth_mechanisms = plain login
-passdb {
-  driver = passwd-file
-  args = $d/users
-}
-userdb {
-  driver = static
-  args = uid=nobody gid=nogroup home=$d/mail/%u
-}
-mail_location = maildir:$d/mail/%u/Mail
-namespace inbox {
-  inbox = yes
-  separator = /
-}
-service imap-login {
-  inet_listener imap {
-    address = 127.0.0.1
-    port = $starttls_port
-  }
-  inet_listener imaps {
-    address = 127.0.0.1
-    port = $port
-    ssl = yes
-  }
-}
-service anvil {
-  chroot =
-}
-CONF
-}
-dovecot_conf server
-chown nobody:nogroup "$d/mail"
-dovecot -c "$d/dovecot.conf" || fail "dovecot did not start: $(cat "$d/dovecot.log" 2>/dev/null)"
-trap 'status=$?; kill "$(cat "$d/run/master.pid" 2>/dev/null)" 2>/dev/null; (exit $status); '"$(trap -p EXIT | sed "s/^trap -- '//; s/' EXIT$//")" EXIT
-for _ in $(seq 50); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && break; sleep 0.1; done
+dovecot_tls_settings "$certs" server "$port"
+start_dovecot_daemon daemon "${TLS_SETTINGS[@]}"
+wait_for 10 port_open "$port" || fail "dovecot does not listen on $port"
 
 # The subject of the certificate the daemon presents.
 presented() {
@@ -87,18 +37,7 @@ for i in 1 2; do add_message local Projects "project $i"; done
 # config NAME [OPTION=VALUE...]: a configuration with the daemon as remote.
 config() {
     local name=$1; shift
-    {
-        echo "database = $WORKDIR/tls.db"
-        echo "[local]"
-        echo "type = tunnel"
-        echo "command = $(imap_command local)"
-        echo "null-stderr = YES"
-        echo "[remote]"
-        echo "host = localhost"
-        echo "username = alice"
-        echo "password = s3cret-pass"
-        for option in "$@"; do echo "$option"; done
-    } > "$WORKDIR/$name.conf"
+    daemon_client_config "$name" "$WORKDIR/tls.db" "host = localhost" "username = alice" "password = s3cret-pass" "$@"
 }
 remote_count() { find "$d/mail/alice/Mail/$1/cur" "$d/mail/alice/Mail/$1/new" -type f | wc -l; }
 local_count() { doveadm_on local -f tab mailbox status messages "$1" | tail -1 | cut -f2; }
@@ -128,7 +67,8 @@ assert_contains "$out" "remote: SSL protocol: TLSv1."
 assert_eq "$(remote_count .)" 5 "messages in the daemon's INBOX after the STARTTLS run"
 
 # The daemon now presents a certificate for another name.
-dovecot_conf wrong
+dovecot_tls_settings "$certs" wrong "$port"
+dovecot_daemon_conf daemon "${TLS_SETTINGS[@]}"
 doveadm -c "$d/dovecot.conf" reload
 presents_wrong() { [ "$(presented)" = "subject=CN = wrong.example" ]; }
 wait_for 10 presents_wrong || fail "the daemon still presents $(presented)"
