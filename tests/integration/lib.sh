@@ -215,3 +215,44 @@ daemon_client_config() {
         for line in "$@"; do echo "$line"; done
     } > "$WORKDIR/$name.conf"
 }
+
+# start_socks5_proxy USER PASSWORD: a real SOCKS5 proxy (microsocks) on
+# 127.0.0.1:$proxy_port (picked with free_port unless already set), which
+# wants USER and PASSWORD and logs to $WORKDIR/microsocks.log; wait until it
+# listens; stop it when the script ends.
+start_socks5_proxy() {
+    command -v microsocks >/dev/null || fail "microsocks is not installed"
+    [ -n "${proxy_port:-}" ] || proxy_port=$(free_port "${daemon_port:-}")
+    microsocks -i 127.0.0.1 -p "$proxy_port" -u "$1" -P "$2" >"$WORKDIR/microsocks.log" 2>&1 &
+    on_exit "kill $!"
+    wait_for 10 port_open "$proxy_port" || fail "microsocks does not listen on $proxy_port"
+}
+
+# seed_local_store: store "local" with INBOX (3 messages) and Projects (2).
+seed_local_store() {
+    new_store local / maildir
+    doveadm_on local mailbox create -s Projects
+    for i in 1 2 3; do add_message local INBOX "inbox $i"; done
+    for i in 1 2; do add_message local Projects "project $i"; done
+}
+# daemon_count NAME DIR: the messages in alice's maildir folder DIR (. for
+# INBOX, .Projects) on daemon NAME.
+daemon_count() { find "$WORKDIR/$1/mail/alice/Mail/$2/cur" "$WORKDIR/$1/mail/alice/Mail/$2/new" -type f | wc -l; }
+# local_count MAILBOX: the messages in MAILBOX of store "local".
+local_count() { doveadm_on local -f tab mailbox status messages "$1" | tail -1 | cut -f2; }
+
+# sync_both_ways NAME CONFIG: from seed_local_store and alice's empty mail on
+# daemon NAME, a first run with CONFIG (--debug, its output left in $out)
+# copies both mailboxes to the daemon; a message then delivered on the daemon
+# comes to the local store by a second run.
+sync_both_ways() {
+    out=$("$INTERIMAP" --config="$WORKDIR/$2.conf" --debug 2>&1) || fail "$2 run failed: $out"
+    assert_contains "$out" "remote: Created mailbox Projects"
+    assert_eq "$(daemon_count "$1" .)" 3 "messages in the daemon's INBOX"
+    assert_eq "$(daemon_count "$1" .Projects)" 2 "messages in the daemon's Projects"
+    printf 'From: a@example.org\nSubject: from the daemon\nMessage-ID: <daemon@test>\n\nHello\n' |
+        doveadm -c "$WORKDIR/$1/dovecot.conf" save -u alice -m INBOX
+    local second
+    second=$("$INTERIMAP" --config="$WORKDIR/$2.conf" 2>&1) || fail "second $2 run failed: $second"
+    assert_eq "$(local_count INBOX)" 4 "messages in the local INBOX after the second run"
+}

@@ -37,10 +37,7 @@ assert_not_contains "$out" "proxy-pass"
 
 start_dovecot_daemon daemon
 d="$WORKDIR/daemon"
-microsocks -i 127.0.0.1 -p "$proxy_port" -u proxy-user -P proxy-pass >"$WORKDIR/microsocks.log" 2>&1 &
-proxy_pid=$!
-on_exit 'kill "$proxy_pid" 2>/dev/null'
-wait_for 10 port_open "$proxy_port" || fail "microsocks does not listen on $proxy_port"
+start_socks5_proxy proxy-user proxy-pass
 
 # socks5h: the proxy resolves "localhost"; the mailbox reaches the daemon.
 config remote_names "socks5h://proxy-user:proxy-pass@127.0.0.1:$proxy_port"
