@@ -232,6 +232,55 @@ TEST(ImapConnection, DroppedConnectionFailsEveryPendingCommand) {
     EXPECT_EQ(f.connection.failure()->code, ErrorCode::closed);
 }
 
+/// A FETCH of BODY[] against a server whose answer `reply` stops short:
+/// the error the command ends with, and how many FETCH responses it saw.
+struct Truncated {
+    std::string error;
+    ErrorCode code = ErrorCode::protocol;
+    int fetched = 0;
+    std::chrono::steady_clock::duration took{};
+};
+Truncated fetch_cut_short(std::string reply) {
+    Fixture f(
+        {send("* OK hi\r\n"), expect("000000 FETCH 1 BODY[]"), send(std::move(reply)), hang_up()});
+    Truncated out;
+    auto task = [](Connection& c, int& fetched) -> async::Task<Result<Completion>> {
+        co_await c.greeting();
+        CommandOptions o;
+        o.collects = {"FETCH"};
+        o.on_untagged = [&fetched](const imap::Response&) { ++fetched; };
+        co_return co_await c.send(std::move(Command("FETCH").raw("1").raw("BODY[]")), std::move(o));
+    }(f.connection, out.fetched);
+    auto start = std::chrono::steady_clock::now();
+    auto r = run(f.loop, task);
+    out.took = std::chrono::steady_clock::now() - start;
+    EXPECT_FALSE(r);
+    if (!r) {
+        out.error = r.error().context + ": " + r.error().message;
+        out.code = r.error().code;
+    }
+    EXPECT_TRUE(f.server.finish().empty());
+    return out;
+}
+
+TEST(ImapConnection, EndOfStreamInsideALiteralFailsThePendingCommand) {
+    // {100} announced, 40 bytes sent, then the server closes.
+    auto t = fetch_cut_short("* 1 FETCH (BODY[] {100}\r\n" + std::string(40, 'x'));
+    EXPECT_EQ(t.error, "remote: Connection closed by the server");
+    EXPECT_EQ(t.code, ErrorCode::closed);
+    EXPECT_EQ(t.fetched, 0) << "a partial literal was handed over as a response";
+    EXPECT_LT(t.took, std::chrono::seconds(2));
+}
+
+TEST(ImapConnection, EndOfStreamInsideAResponseLineFailsThePendingCommand) {
+    // A response line without its CRLF, then the server closes.
+    auto t = fetch_cut_short("* 1 FETCH (FLAGS (\\Seen) UID 4");
+    EXPECT_EQ(t.error, "remote: Connection closed by the server");
+    EXPECT_EQ(t.code, ErrorCode::closed);
+    EXPECT_EQ(t.fetched, 0) << "a partial line was handed over as a response";
+    EXPECT_LT(t.took, std::chrono::seconds(2));
+}
+
 TEST(ImapConnection, ByeDuringACommandIsAnError) {
     Fixture f({
         send("* OK hi\r\n"),
