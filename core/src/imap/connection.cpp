@@ -304,7 +304,11 @@ Result<void> Connection::read_input() {
             auto closed = stream_->close();
             if (!closed)
                 return Fail(std::move(closed).error());
-            return Fail(ErrorCode::closed, "Connection closed by the server");
+            // Cut short: a truncated literal or line is never handed on.
+            return Fail(ErrorCode::closed, parser_.at_boundary()
+                                               ? "Connection closed by the server"
+                                               : "Connection closed by the server in the "
+                                                 "middle of a response");
         }
         activity_ = std::chrono::steady_clock::now();
         Result<void> handled = ok();

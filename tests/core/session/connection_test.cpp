@@ -266,7 +266,7 @@ Truncated fetch_cut_short(std::string reply) {
 TEST(ImapConnection, EndOfStreamInsideALiteralFailsThePendingCommand) {
     // {100} announced, 40 bytes sent, then the server closes.
     auto t = fetch_cut_short("* 1 FETCH (BODY[] {100}\r\n" + std::string(40, 'x'));
-    EXPECT_EQ(t.error, "remote: Connection closed by the server");
+    EXPECT_EQ(t.error, "remote: Connection closed by the server in the middle of a response");
     EXPECT_EQ(t.code, ErrorCode::closed);
     EXPECT_EQ(t.fetched, 0) << "a partial literal was handed over as a response";
     EXPECT_LT(t.took, std::chrono::seconds(2));
@@ -275,7 +275,7 @@ TEST(ImapConnection, EndOfStreamInsideALiteralFailsThePendingCommand) {
 TEST(ImapConnection, EndOfStreamInsideAResponseLineFailsThePendingCommand) {
     // A response line without its CRLF, then the server closes.
     auto t = fetch_cut_short("* 1 FETCH (FLAGS (\\Seen) UID 4");
-    EXPECT_EQ(t.error, "remote: Connection closed by the server");
+    EXPECT_EQ(t.error, "remote: Connection closed by the server in the middle of a response");
     EXPECT_EQ(t.code, ErrorCode::closed);
     EXPECT_EQ(t.fetched, 0) << "a partial line was handed over as a response";
     EXPECT_LT(t.took, std::chrono::seconds(2));
