@@ -92,6 +92,17 @@ Result<StreamPtr> TlsTransport::connect(const ConnectRequest& request, StreamPtr
             e.message = "TLS handshake with " + peer + " failed: " +
                         stream->peer_check().refusal().value_or(
                             explain(stream->handshake_errors(), *options));
+        // Some servers (Dovecot) hang up instead of alerting when they
+        // refuse our protocol range or ciphers: name what we asked for.
+        else if (e.code == ErrorCode::closed) {
+            std::string asked;
+            if (options->min_version || options->max_version)
+                asked = "protocol versions " + protocol_range(*options);
+            if (options->cipherlist || options->ciphersuites)
+                asked += std::string(asked.empty() ? "" : ", ") + "the ciphers set";
+            if (!asked.empty())
+                e.message += " (does the server accept what is allowed here: " + asked + "?)";
+        }
         (void)stream->close();
         return Fail(std::move(e));
     }
