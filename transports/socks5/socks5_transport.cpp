@@ -4,9 +4,9 @@
 #include "proxy_uri.hpp"
 #include "socket_connect.hpp"
 #include "socks5_handshake.hpp"
-#include "socks5_stream.hpp"
 
 #include <chrono>
+#include <interimap/socket_stream.hpp>
 #include <memory>
 #include <optional>
 #include <string>
@@ -75,7 +75,7 @@ Result<StreamPtr> Socks5Transport::connect(const ConnectRequest& request, Stream
     std::string description = target + " via " + proxy_name;
     if (!proxy->host.is_literal())
         description += " (" + socket->peer + ")";
-    auto stream = std::make_unique<Socks5Stream>(socket->fd, std::move(description));
+    auto stream = std::make_unique<SocketStream>(socket->fd, std::move(description));
     request.logger.debug(request.context,
                          proxy_name + ": connected" +
                              (proxy->host.is_literal() ? "" : " (" + socket->peer + ")"));

@@ -2,8 +2,8 @@
 
 #include "host_address.hpp"
 #include "tcp_connect.hpp"
-#include "tcp_stream.hpp"
 
+#include <interimap/socket_stream.hpp>
 #include <memory>
 #include <string>
 #include <unistd.h>
@@ -31,7 +31,7 @@ Result<StreamPtr> TcpTransport::connect(const ConnectRequest& request, StreamPtr
     // A name is followed by the address it led to: "imap.example.net:993 ([2001:db8::1]:993)".
     if (!host->numeric)
         description += " (" + socket->peer + ")";
-    return StreamPtr(std::make_unique<TcpStream>(socket->fd, std::move(description)));
+    return StreamPtr(std::make_unique<SocketStream>(socket->fd, std::move(description)));
 }
 
 } // namespace interimap::tcp

@@ -8,6 +8,7 @@
 #include <interimap/plugin.hpp>
 #include <interimap/result.hpp>
 #include <interimap/socket_io.hpp>
+#include <interimap/socket_stream.hpp>
 #include <interimap/state_store.hpp>
 #include <interimap/stream.hpp>
 #include <interimap/transport.hpp>

@@ -1,19 +1,22 @@
-// The stream of a TCP connection.
+// The Stream of a connected non-blocking socket: what a base transport that
+// ends with a plain socket (tcp, socks5) returns. Errors name the
+// connection by `description` (what describe() returns, e.g.
+// "imap.example.org:993 (192.0.2.1:993)").
 #pragma once
 
+#include <interimap/export.hpp>
 #include <interimap/stream.hpp>
 #include <string>
 
-namespace interimap::tcp {
+namespace interimap {
 
-class TcpStream final : public Stream {
+class INTERIMAP_EXPORT SocketStream final : public Stream {
 public:
     /// Takes ownership of the connected non-blocking socket `fd`.
-    /// `description` is what describe() returns.
-    TcpStream(int fd, std::string description);
-    ~TcpStream() override;
-    TcpStream(const TcpStream&) = delete;
-    TcpStream& operator=(const TcpStream&) = delete;
+    SocketStream(int fd, std::string description);
+    ~SocketStream() override;
+    SocketStream(const SocketStream&) = delete;
+    SocketStream& operator=(const SocketStream&) = delete;
 
     Result<IoResult> read(std::span<std::byte> buffer) override;
     Result<IoResult> write(std::span<const std::byte> data) override;
@@ -30,4 +33,4 @@ private:
     TrafficCounters traffic_;
 };
 
-} // namespace interimap::tcp
+} // namespace interimap

@@ -1,23 +1,22 @@
-#include "tcp_stream.hpp"
-
 #include <cerrno>
 #include <interimap/socket_io.hpp>
+#include <interimap/socket_stream.hpp>
 #include <poll.h>
 #include <sys/socket.h>
 #include <system_error>
 #include <unistd.h>
 #include <utility>
 
-namespace interimap::tcp {
+namespace interimap {
 
-TcpStream::TcpStream(int fd, std::string description)
+SocketStream::SocketStream(int fd, std::string description)
     : fd_(fd), description_(std::move(description)) {}
 
-TcpStream::~TcpStream() {
+SocketStream::~SocketStream() {
     (void)close();
 }
 
-Error TcpStream::failure(std::string_view operation, int error) const {
+Error SocketStream::failure(std::string_view operation, int error) const {
     std::string reason = std::generic_category().message(error);
     switch (error) {
     case ECONNRESET:
@@ -31,7 +30,7 @@ Error TcpStream::failure(std::string_view operation, int error) const {
     }
 }
 
-Result<IoResult> TcpStream::read(std::span<std::byte> buffer) {
+Result<IoResult> SocketStream::read(std::span<std::byte> buffer) {
     if (fd_ < 0)
         return Fail(ErrorCode::internal, description_ + ": read after close");
     SocketIo io = socket_receive(fd_, buffer, traffic_);
@@ -40,7 +39,7 @@ Result<IoResult> TcpStream::read(std::span<std::byte> buffer) {
     return io.result;
 }
 
-Result<IoResult> TcpStream::write(std::span<const std::byte> data) {
+Result<IoResult> SocketStream::write(std::span<const std::byte> data) {
     if (fd_ < 0)
         return Fail(ErrorCode::internal, description_ + ": write after close");
     SocketIo io = socket_send(fd_, data, traffic_);
@@ -49,11 +48,11 @@ Result<IoResult> TcpStream::write(std::span<const std::byte> data) {
     return io.result;
 }
 
-PollRequest TcpStream::poll_events(bool want_write) const {
+PollRequest SocketStream::poll_events(bool want_write) const {
     return PollRequest{fd_, static_cast<short>(POLLIN | (want_write ? POLLOUT : 0))};
 }
 
-Result<void> TcpStream::close() {
+Result<void> SocketStream::close() {
     if (fd_ < 0)
         return ok();
     ::shutdown(fd_, SHUT_RDWR);
@@ -67,4 +66,4 @@ Result<void> TcpStream::close() {
     return ok();
 }
 
-} // namespace interimap::tcp
+} // namespace interimap
