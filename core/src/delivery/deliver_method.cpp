@@ -6,6 +6,7 @@
 #include <cstring>
 #include <fcntl.h>
 #include <interimap/socket_io.hpp>
+#include <interimap/socket_stream.hpp>
 #include <netinet/in.h>
 #include <poll.h>
 #include <pwd.h>
@@ -44,46 +45,6 @@ bool is_dot_string(std::string_view s) {
     }
     return !atom_empty;
 }
-
-/// A plaintext socket to the SMTP/LMTP server.
-class DeliverySocket final : public Stream {
-public:
-    DeliverySocket(int fd, std::string name) : fd_(fd), name_(std::move(name)) {}
-    ~DeliverySocket() override {
-        if (fd_ >= 0)
-            ::close(fd_);
-    }
-    Result<IoResult> read(std::span<std::byte> buffer) override {
-        SocketIo r = socket_receive(fd_, buffer, traffic_);
-        if (r.error != 0)
-            return Fail(ErrorCode::io, "read from " + name_ + ": " + std::strerror(r.error));
-        return r.result;
-    }
-    Result<IoResult> write(std::span<const std::byte> data) override {
-        SocketIo r = socket_send(fd_, data, traffic_);
-        if (r.error == EPIPE || r.error == ECONNRESET)
-            return Fail(ErrorCode::closed, "Connection closed by " + name_);
-        if (r.error != 0)
-            return Fail(ErrorCode::io, "write to " + name_ + ": " + std::strerror(r.error));
-        return r.result;
-    }
-    PollRequest poll_events(bool want_write) const override {
-        return {fd_, static_cast<short>(POLLIN | (want_write ? POLLOUT : 0))};
-    }
-    TrafficCounters traffic() const override { return traffic_; }
-    Result<void> close() override {
-        if (fd_ >= 0)
-            ::close(fd_);
-        fd_ = -1;
-        return ok();
-    }
-    std::string describe() const override { return name_; }
-
-private:
-    int fd_;
-    std::string name_;
-    TrafficCounters traffic_;
-};
 
 } // namespace
 
@@ -180,7 +141,7 @@ Result<StreamPtr> connect_deliver_method(const DeliverMethod& method) {
         ::close(fd);
         return Fail(ErrorCode::io, std::string("fcntl: ") + std::strerror(e));
     }
-    return StreamPtr(std::make_unique<DeliverySocket>(fd, name));
+    return StreamPtr(std::make_unique<SocketStream>(fd, name));
 }
 
 } // namespace interimap::delivery
