@@ -15,7 +15,7 @@ write_config "$WORKDIR/watch.conf" "database = $WORKDIR/watch.db"
 sed -i "/^\[local\]$/,/^\[remote\]$/s|^command = \(.*\)|command = sh -c 'echo \$\$ >>$WORKDIR/local.pids; exec \1'|" "$WORKDIR/watch.conf"
 sed -i "/^\[remote\]$/,\$s|^command = \(.*\)|command = sh -c 'echo \$\$ >>$WORKDIR/remote.pids; test -e $flag \&\& exit 1; exec \1'|" "$WORKDIR/watch.conf"
 
-"$INTERIMAP" --config="$WORKDIR/watch.conf" --watch=1 >"$WORKDIR/watch.log" 2>&1 &
+"$INTERIMAP" --config="$WORKDIR/watch.conf" --watch=1 --debug >"$WORKDIR/watch.log" 2>&1 &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; '"$(trap -p EXIT | sed "s/^trap -- '//; s/' EXIT$//")" EXIT
 
@@ -38,6 +38,12 @@ doveadm_on local flags add '\Flagged' mailbox INBOX all
 has_flag() { grep -q Flagged <<<"$(remote_flags)"; }
 wait_for 10 has_flag || fail "flag not synchronised: $(remote_flags) $(log)"
 assert_eq "$(starts local)" 1 "local sessions (tunnels started)"
+# Only INBOX is listed: the delimiter is asked for once per session, not
+# again at every round's LIST.
+for side in local remote; do
+    assert_eq "$(grep -cE "^$side: C: [0-9]+ LIST \"\" \"\"\$" "$WORKDIR/watch.log")" 1 \
+        "$side delimiter queries in one session"
+done
 assert_eq "$(starts remote)" 1 "remote sessions (tunnels started)"
 assert_not_contains "$(log)" "IMAP traffic" "a session ended"
 kill -0 "$(tail -n 1 "$WORKDIR/remote.pids")" || fail "the remote IMAP process is gone"

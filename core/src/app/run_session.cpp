@@ -199,6 +199,10 @@ Result<void> RunSession::connect_and_list(plugin::PluginLoader& plugins) {
 Result<void> RunSession::list_again() {
     auto local_request = list_request(settings_, settings_.local, settings_.patterns);
     auto remote_request = list_request(settings_, settings_.remote, mailboxes_);
+    // The delimiters are those of the first LIST (one round trip less per
+    // round when only INBOX is listed).
+    local_request.known_delimiter = local_.listing.delimiter;
+    remote_request.known_delimiter = remote_.listing.delimiter;
     auto local_task = sync::list_mailboxes(*local_connection_, local_request);
     auto remote_task = sync::list_mailboxes(*remote_connection_, remote_request);
     auto both = async::when_both(local_task, remote_task);

@@ -103,7 +103,9 @@ async::Task<Result<MailboxListing>> list_mailboxes(imap::Connection& conn,
         return p.find('\0') != std::string::npos;
     });
     if (needs_delimiter) {
-        auto d = co_await query_delimiter(conn, request.reference);
+        Result<std::optional<char>> d = request.known_delimiter.value_or(std::nullopt);
+        if (!request.known_delimiter)
+            d = co_await query_delimiter(conn, request.reference);
         if (!d)
             co_return Fail(std::move(d).error());
         if (!*d)
@@ -179,7 +181,9 @@ async::Task<Result<MailboxListing>> list_mailboxes(imap::Connection& conn,
                 found = true;
                 break;
             }
-        if (!found) {
+        if (!found && request.known_delimiter) {
+            listing.delimiter = *request.known_delimiter;
+        } else if (!found) {
             auto d = co_await query_delimiter(conn, request.reference);
             if (!d)
                 co_return Fail(std::move(d).error());

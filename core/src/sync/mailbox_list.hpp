@@ -31,6 +31,9 @@ struct ListRequest {
     std::vector<std::string> patterns; ///< list-mailbox or MAILBOX arguments; empty = "*"
     std::string select_options;        ///< list-select-opts, upper-cased
     bool with_status = true;           ///< RETURN (STATUS ...) needs LIST-STATUS
+    /// The hierarchy delimiter an earlier LIST of the session found (nullopt
+    /// inside: a flat namespace); set, it is not asked for again.
+    std::optional<std::optional<char>> known_delimiter;
 };
 
 struct MailboxListing {
