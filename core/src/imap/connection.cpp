@@ -189,11 +189,11 @@ void Connection::pump() {
         const StatePtr& next = queued_.front();
         bool barrier_in_flight = false;
         for (const auto& c : in_flight_)
-            if (c->options.barrier)
+            if (c->options.barrier || c->options.switches_stream)
                 barrier_in_flight = true;
         if (barrier_in_flight || in_flight_.size() >= kMaxInFlight)
             return;
-        if (next->options.barrier && !in_flight_.empty())
+        if ((next->options.barrier || next->options.switches_stream) && !in_flight_.empty())
             return;
         if (next->options.bulk != CommandOptions::Bulk::none)
             for (const auto& c : in_flight_)
@@ -214,16 +214,14 @@ PollRequest Connection::poll_request() const {
     if (failure_ || !stream_)
         return {};
     PollRequest r = stream_->poll_events(output_offset_ < output_.size());
-    // Waiting for the TLS upgrade (what comes next belongs to the handshake)
-    // or for the compression layer.
-    if ((read_gate_ && !read_gate_()) || plaintext_over_ || stream_switch_)
+    if (gate_closed() || awaiting_new_stream())
         r.events &= static_cast<short>(~POLLIN);
     return r;
 }
 
 bool Connection::ready_without_poll() const {
-    return !failure_ && stream_ && !plaintext_over_ && !stream_switch_ &&
-           stream_->has_buffered_input() && !(read_gate_ && !read_gate_());
+    return !failure_ && stream_ && !awaiting_new_stream() && !gate_closed() &&
+           stream_->has_buffered_input();
 }
 
 Result<void> Connection::on_ready(short revents) {
@@ -237,8 +235,7 @@ Result<void> Connection::on_ready(short revents) {
     }
     // A hang-up or an error is read whatever the gate says: nothing else
     // would clear it, and poll would keep reporting it.
-    bool gated = (read_gate_ && !read_gate_() && !(revents & (POLLHUP | POLLERR))) ||
-                 plaintext_over_ || stream_switch_;
+    bool gated = (gate_closed() && !(revents & (POLLHUP | POLLERR))) || awaiting_new_stream();
     if (!gated && (revents & (POLLIN | POLLHUP | POLLERR) || revents == 0)) {
         if (auto r = read_input(); !r) {
             (void)fail(std::move(r).error());
@@ -285,8 +282,8 @@ Result<void> Connection::flush_output() {
 }
 
 bool Connection::stream_switch_in_flight() const {
-    return std::any_of(in_flight_.begin(), in_flight_.end(),
-                       [](const StatePtr& c) { return c->options.switches_stream; });
+    // COMPRESS is a barrier: in flight, it is the only command.
+    return !in_flight_.empty() && in_flight_.front()->options.switches_stream;
 }
 
 Result<void> Connection::read_input() {

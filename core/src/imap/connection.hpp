@@ -79,6 +79,7 @@ struct CommandOptions {
     bool ends_plaintext = false;
     /// COMPRESS: what follows its tagged OK is compressed. The answer is
     /// read a byte at a time so that nothing after it is taken as text.
+    /// Sent alone, as a barrier is.
     bool switches_stream = false;
 };
 
@@ -212,6 +213,10 @@ private:
     /// wrapped; until then (command in flight), input is read byte by byte.
     bool stream_switch_ = false;
     bool stream_switch_in_flight() const;
+    /// STARTTLS or COMPRESS answered: what comes next belongs to the layer
+    /// the stream is about to get, so nothing is read until it has it.
+    bool awaiting_new_stream() const { return plaintext_over_ || stream_switch_; }
+    bool gate_closed() const { return read_gate_ && !read_gate_(); }
     std::string output_;
     std::size_t output_offset_ = 0;
     std::optional<Error> failure_;

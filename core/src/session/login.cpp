@@ -156,7 +156,6 @@ async::Task<Result<void>> compress(imap::Connection& conn, const ConfigSection& 
         co_return ok();
     }
     imap::CommandOptions opts;
-    opts.barrier = true;
     opts.switches_stream = true;
     auto r =
         co_await conn.send(std::move(imap::Command("COMPRESS").raw("DEFLATE")), std::move(opts));

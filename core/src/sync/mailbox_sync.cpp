@@ -321,7 +321,7 @@ async::Task<Result<void>> sync_mailbox(SyncContext& ctx, const MailboxRecord& ma
             co_return Fail(std::move(changed).error());
         lknown.highestmodseq = *local.selected->highestmodseq;
         rknown.highestmodseq = *remote.selected->highestmodseq;
-        if (ctx.stopped() || local.router->broken() || remote.router->broken())
+        if (ctx.stopped())
             co_return Fail(ErrorCode::internal, "stopped");
         if (*changed) {
             INTERIMAP_CO_TRY(store.begin());
@@ -434,7 +434,7 @@ async::Task<Result<void>> sync_mailbox(SyncContext& ctx, const MailboxRecord& ma
         co_return Fail(std::move(changed).error());
     // The state says "everything up to here is synchronised": not after a
     // failure elsewhere may have kept news from us.
-    if (ctx.stopped() || local.router->broken() || remote.router->broken())
+    if (ctx.stopped())
         co_return Fail(ErrorCode::internal, "stopped");
 
     INTERIMAP_CO_TRY(store.begin());

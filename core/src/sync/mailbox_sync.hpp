@@ -23,7 +23,12 @@ struct SyncContext {
     /// run stops, each mailbox after the commands it has in flight.
     const bool* stop = nullptr;
 
-    bool stopped() const { return stop && *stop; }
+    /// Also after a failed SELECT on either connection: what the servers
+    /// said since cannot be trusted to be about the right mailbox.
+    bool stopped() const {
+        return (stop && *stop) || (local && local->router && local->router->broken()) ||
+               (remote && remote->router && remote->router->broken());
+    }
 };
 
 struct Mapping;
