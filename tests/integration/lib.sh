@@ -256,3 +256,55 @@ sync_both_ways() {
     second=$("$INTERIMAP" --config="$WORKDIR/$2.conf" 2>&1) || fail "second $2 run failed: $second"
     assert_eq "$(local_count INBOX)" 4 "messages in the local INBOX after the second run"
 }
+
+# --- pullimap ---------------------------------------------------------------
+
+# pullimap_config SECTION [LINE...]: appends [SECTION] to
+# $XDG_CONFIG_HOME/pullimap/config, pulling from store "remote" through its
+# tunnel, with LINEs (deliver-method, ...).
+pullimap_config() {
+    local section=$1 line; shift
+    mkdir -p "$XDG_CONFIG_HOME/pullimap" "$XDG_DATA_HOME"
+    {
+        echo "[$section]"
+        echo "type = tunnel"
+        echo "command = $(imap_command remote)"
+        echo "null-stderr = YES"
+        for line in "$@"; do echo "$line"; done
+    } >> "$XDG_CONFIG_HOME/pullimap/config"
+}
+
+# statefile_hex SECTION: the statefile of SECTION as hex words (od).
+statefile_hex() { od -An -tx1 -v "$XDG_DATA_HOME/pullimap/$1" | tr -d ' \n'; }
+# statefile_words SECTION: its 32-bit big-endian integers, space-separated.
+statefile_words() {
+    local hex words="" i
+    hex=$(statefile_hex "$1")
+    for ((i = 0; i < ${#hex}; i += 8)); do words+="$((16#${hex:i:8})) "; done
+    echo "${words% }"
+}
+
+# start_smtp_sink: a real SMTP server (aiosmtpd) on 127.0.0.1:$smtp_port
+# writing each message to $WORKDIR/sink/N.eml and its envelope to N.env.
+start_smtp_sink() {
+    [ -n "${smtp_port:-}" ] || smtp_port=$(free_port "${daemon_port:-}")
+    mkdir -p "$WORKDIR/sink"
+    /usr/bin/python3 "$(dirname "${BASH_SOURCE[0]}")/../delivery/smtp_sink.py" "$smtp_port" \
+        "$WORKDIR/sink" >"$WORKDIR/sink.log" 2>&1 &
+    on_exit "kill $!"
+    wait_for 20 test -e "$WORKDIR/sink/ready" || fail "the SMTP sink did not start: $(cat "$WORKDIR/sink.log")"
+}
+sink_count() { find "$WORKDIR/sink" -name '*.eml' | wc -l; }
+
+# start_lmtp_daemon NAME: a Dovecot daemon (start_dovecot_daemon) that also
+# speaks LMTP on 127.0.0.1:$lmtp_port, delivering to alice's maildir (other
+# recipients are refused).
+start_lmtp_daemon() {
+    [ -n "${lmtp_port:-}" ] || lmtp_port=$(free_port "${daemon_port:-}")
+    start_dovecot_daemon "$1" "protocols = imap lmtp" "postmaster_address = postmaster@example.org" \
+        "service lmtp {" "  inet_listener lmtp {" "    address = 127.0.0.1" "    port = $lmtp_port" \
+        "  }" "}"
+    wait_for 10 port_open "$lmtp_port" || fail "no LMTP on $lmtp_port: $(cat "$WORKDIR/$1/dovecot.log")"
+}
+# lmtp_files NAME: alice's delivered message files on daemon NAME.
+lmtp_files() { { find "$WORKDIR/$1/mail/alice/Mail/cur" "$WORKDIR/$1/mail/alice/Mail/new" -type f 2>/dev/null || true; } | sort; }

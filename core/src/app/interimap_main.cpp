@@ -1,6 +1,7 @@
 #include "app/interimap_main.hpp"
 
 #include "app/sync_run.hpp"
+#include "app/version_report.hpp"
 #include "cli/interimap_options.hpp"
 #include "commands/delete_mailbox.hpp"
 #include "commands/rename_mailbox.hpp"
@@ -51,27 +52,6 @@ int report(const Result<void>& r, Logger& log) {
     return exit_status_for(r.error());
 }
 
-void print_version(plugin::PluginLoader& plugins) {
-    std::cout << cli::interimap_version("interimap");
-    auto found = plugins.discover();
-    if (found.empty()) {
-        std::cout << "No plugins found in";
-        for (const auto& d : plugins.search_path())
-            std::cout << ' ' << d.string();
-        std::cout << '\n';
-        return;
-    }
-    std::cout << "Plugins (ABI version " << kPluginAbiVersion << "):\n";
-    for (const auto& p : found) {
-        std::cout << "  " << p.name;
-        if (p.problem.empty())
-            std::cout << " (" << p.kind << "): " << p.summary;
-        else
-            std::cout << ": unusable: " << p.problem;
-        std::cout << "  [" << p.file.string() << "]\n";
-    }
-}
-
 } // namespace
 
 int interimap_main(int argc, char** argv) {
@@ -90,7 +70,7 @@ int interimap_main(int argc, char** argv) {
     }
     plugin::PluginLoader plugins(plugin::default_search_path());
     if (options.version) {
-        print_version(plugins);
+        print_version("interimap", plugins);
         return 0;
     }
 

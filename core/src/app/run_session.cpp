@@ -36,7 +36,7 @@ async::Task<Result<sync::MailboxListing>> login_and_list(imap::Connection& conne
 sync::ListRequest list_request(const SessionSettings& settings, const ConfigSection& section,
                                std::vector<std::string> patterns) {
     return sync::ListRequest{section.get_or("list-reference", ""), std::move(patterns),
-                             settings.select_options, settings.with_status};
+                             settings.select_options, settings.with_status, std::nullopt};
 }
 
 void log_delimiter(imap::Connection& connection, std::optional<char> delimiter) {

@@ -1,5 +1,7 @@
 #include "cli/interimap_options.hpp"
 
+#include "cli/getopt_integer.hpp"
+
 #include <algorithm>
 #include <boost/program_options.hpp>
 #include <climits>
@@ -15,31 +17,6 @@ using Command = InterimapOptions::Command;
 
 bool is_option_token(const std::string& tok) {
     return tok.size() > 1 && tok[0] == '-';
-}
-
-// The integers Getopt::Long accepts for a numeric option: an optional sign,
-// digits, and underscores as digit separators ("1_000").
-std::optional<long long> parse_getopt_integer(std::string_view s) {
-    bool negative = false;
-    if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
-        negative = s[0] == '-';
-        s.remove_prefix(1);
-    }
-    while (!s.empty() && s[0] == '_')
-        s.remove_prefix(1);
-    if (s.empty() || s[0] < '0' || s[0] > '9')
-        return std::nullopt;
-    long long n = 0;
-    for (char c : s) {
-        if (c == '_')
-            continue;
-        if (c < '0' || c > '9')
-            return std::nullopt;
-        if (n > (LLONG_MAX - 9) / 10)
-            return std::nullopt;
-        n = n * 10 + (c - '0');
-    }
-    return negative ? -n : n;
 }
 
 po::option make_option(std::string key, std::vector<std::string> tokens, std::string value) {

@@ -37,13 +37,6 @@ constexpr OptionRule own_rules[] = {
     {"list-reference", any, is_imap_text, "a reference name"},
 };
 
-std::vector<OptionRule> build_rules() {
-    std::vector<OptionRule> rules(std::begin(own_rules), std::end(own_rules));
-    for (const OptionRule& r : connection_option_rules())
-        rules.push_back(r);
-    return rules;
-}
-
 Fail invalid_value(const ConfigSection& section, std::string_view key, const std::string& why) {
     return Fail(ErrorCode::config, location_of(section, key) + "Invalid option " +
                                        std::string(key) + " = " + section.get_or(key, "") + " (" +
@@ -69,41 +62,10 @@ Result<void> check_ignore_mailbox(const ConfigSection& defaults) {
                              std::to_string(offset));
 }
 
-// [name] over the inheritable options of the default section, with defaults.
-ConfigSection merge_connection(const ConfigSection& defaults, const ConfigSection& own,
-                               std::span<const OptionRule> rules) {
-    ConfigSection merged(own.name());
-    for (const auto& [key, value] : defaults.values()) {
-        const OptionRule* rule = find_rule(rules, key);
-        if (rule != nullptr && rule->scope == OptionScope::any_section)
-            merged.set(key, value, defaults.origin(key));
-    }
-    for (const auto& [key, value] : own.values())
-        merged.set(key, value, own.origin(key));
-
-    auto fill = [&](std::string key, std::string value) {
-        if (!merged.has(key))
-            merged.set(std::move(key), std::move(value));
-    };
-    fill("type", "imaps");
-    fill("host", "localhost");
-    std::string type = merged.get_or("type", "imaps");
-    if (type == "imaps")
-        fill("port", "993");
-    else if (type == "imap")
-        fill("port", "143");
-    fill("STARTTLS", "YES");
-    fill("auth", "PLAIN LOGIN");
-    fill("compress", own.name() == "local" ? "NO" : "YES");
-    fill("null-stderr", "NO");
-    fill("list-reference", "");
-    return merged;
-}
-
 } // namespace
 
 std::span<const OptionRule> interimap_option_rules() {
-    static const std::vector<OptionRule> rules = build_rules();
+    static const std::vector<OptionRule> rules = with_connection_rules(own_rules);
     return rules;
 }
 
@@ -125,8 +87,10 @@ Result<InterimapConfig> interimap_config_from_ini(const IniFile& ini) {
         const IniSection* section = ini.find(name);
         if (section == nullptr)
             return Fail(ErrorCode::config, ini.file + ": No such section " + name);
-        (std::string_view(name) == "local" ? config.local : config.remote) =
-            merge_connection(config.defaults, section->values, rules);
+        ConfigSection& merged = std::string_view(name) == "local" ? config.local : config.remote;
+        merged = connection_section(config.defaults, section->values, rules);
+        if (!merged.has("list-reference"))
+            merged.set("list-reference", "");
     }
 
     if (auto v = config.defaults.get("list-mailbox")) {

@@ -47,6 +47,12 @@ std::span<const OptionRule> connection_option_rules() {
     return connection_rules;
 }
 
+std::vector<OptionRule> with_connection_rules(std::span<const OptionRule> own) {
+    std::vector<OptionRule> rules(own.begin(), own.end());
+    rules.insert(rules.end(), std::begin(connection_rules), std::end(connection_rules));
+    return rules;
+}
+
 const OptionRule* find_rule(std::span<const OptionRule> rules, std::string_view key) {
     for (const OptionRule& r : rules)
         if (r.key == key)
@@ -91,6 +97,34 @@ Result<void> check_section(const ConfigSection& section, std::span<const OptionR
         }
     }
     return ok();
+}
+
+ConfigSection connection_section(const ConfigSection& defaults, const ConfigSection& own,
+                                 std::span<const OptionRule> rules) {
+    ConfigSection merged(own.name());
+    for (const auto& [key, value] : defaults.values()) {
+        const OptionRule* rule = find_rule(rules, key);
+        if (rule != nullptr && rule->scope == OptionScope::any_section)
+            merged.set(key, value, defaults.origin(key));
+    }
+    for (const auto& [key, value] : own.values())
+        merged.set(key, value, own.origin(key));
+
+    auto fill = [&](std::string key, std::string value) {
+        if (!merged.has(key))
+            merged.set(std::move(key), std::move(value));
+    };
+    fill("type", "imaps");
+    fill("host", "localhost");
+    const std::string type = merged.get_or("type", "imaps");
+    if (type == "imaps")
+        fill("port", "993");
+    else if (type == "imap")
+        fill("port", "143");
+    fill("STARTTLS", "YES");
+    fill("auth", "PLAIN LOGIN");
+    fill("null-stderr", "NO");
+    return merged;
 }
 
 } // namespace interimap::config

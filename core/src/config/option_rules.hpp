@@ -28,6 +28,9 @@ struct OptionRule {
 /// The options of one IMAP connection (type, host, port, ..., SSL_*).
 std::span<const OptionRule> connection_option_rules();
 
+/// A program's table: its own rules, then the connection options.
+std::vector<OptionRule> with_connection_rules(std::span<const OptionRule> own);
+
 /// The rule for `key`, or nullptr.
 const OptionRule* find_rule(std::span<const OptionRule> rules, std::string_view key);
 
@@ -36,6 +39,15 @@ const OptionRule* find_rule(std::span<const OptionRule> rules, std::string_view 
 /// only valid in the default section", "FILE:LINE: Invalid option KEY = VALUE
 /// (expected ...)".
 Result<void> check_section(const ConfigSection& section, std::span<const OptionRule> rules);
+
+/// A connection section as a program uses it: `own` over the options of
+/// `defaults` that `rules` let sections inherit, then the defaults of the
+/// manual for what is still unset (type=imaps, host=localhost, port 993 or
+/// 143 after the type, STARTTLS=YES, auth=PLAIN LOGIN, null-stderr=NO).
+/// `compress` is left unset when not written: its default depends on the
+/// section, and an explicit YES needs the compression plugin.
+ConfigSection connection_section(const ConfigSection& defaults, const ConfigSection& own,
+                                 std::span<const OptionRule> rules);
 
 /// "FILE:LINE: " for `key` of `section` ("" when the key has no origin).
 std::string location_of(const ConfigSection& section, std::string_view key);

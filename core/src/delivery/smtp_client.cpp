@@ -9,6 +9,7 @@ namespace interimap::delivery {
 
 struct SmtpClient::Transaction {
     std::string message;
+    CommitHooks hooks;
     WaitPtr wait;
     std::size_t outstanding = 0; ///< replies to MAIL, RCPT and DATA not received yet
     std::size_t accepted = 0;    ///< recipients the server took
@@ -97,13 +98,18 @@ SmtpWait SmtpClient::command(Step step, std::string line) {
         w->result.emplace(Fail(*failure_));
         return SmtpWait(w);
     }
-    queued_.push_back({step, std::move(line), nullptr, w});
+    // EHLO opens the session: messages submitted before it wait behind it.
+    if (step == Step::ehlo)
+        queued_.push_front({step, std::move(line), nullptr, w});
+    else
+        queued_.push_back({step, std::move(line), nullptr, w});
     pump();
     return SmtpWait(w);
 }
 
-SmtpWait SmtpClient::deliver(std::string sender, std::string message) {
+SmtpWait SmtpClient::deliver(std::string sender, std::string message, CommitHooks hooks) {
     auto txn = std::make_shared<Transaction>();
+    txn->hooks = std::move(hooks);
     txn->wait = std::make_shared<SmtpWait::State>();
     SmtpWait wait(txn->wait);
     if (failure_) {
@@ -127,8 +133,12 @@ SmtpWait SmtpClient::deliver(std::string sender, std::string message) {
     return wait;
 }
 
-bool SmtpClient::may_send(const Outgoing&) const {
+bool SmtpClient::may_send(const Outgoing& next) const {
     if (failure_ || !stream_ || writing_message_)
+        return false;
+    // Mail transactions start once EHLO/LHLO has told what the server
+    // offers (PIPELINING, SIZE): messages may be submitted before.
+    if (!extensions_known_ && next.step != Step::ehlo)
         return false;
     // Nothing follows a command that is last in a group (RFC 2920 section
     // 3.1) before its reply; the message waits for DATA's 354.
@@ -200,11 +210,15 @@ void SmtpClient::encode_message(std::size_t budget) {
         output_ += "\r\n";
     else if (!at_line_start_)
         output_ += "\r\n";
-    output_ += ".\r\n";
     TxnPtr txn = std::move(writing_message_);
     std::string().swap(txn->message);
     // LMTP answers once per accepted recipient (RFC 2033 section 4.2).
     txn->end_replies = options_.protocol == Protocol::lmtp ? txn->accepted : 1;
+    if (txn->hooks.sending)
+        txn->hooks.sending(static_cast<std::uint32_t>(txn->end_replies));
+    output_ += ".\r\n";
+    if (txn->hooks.sent)
+        final_dot_.emplace(output_.size(), txn);
     for (std::size_t i = 0; i < txn->end_replies; ++i)
         expected_.push_back({Step::end_of_data, txn, nullptr});
 }
@@ -262,12 +276,15 @@ Result<void> SmtpClient::flush_output() {
             return Fail(std::move(r).error());
         if (r->status == IoResult::Status::would_block) {
             if (output_offset_ >= kOutputLowWater) {
+                if (final_dot_)
+                    final_dot_->first -= output_offset_;
                 output_.erase(0, output_offset_);
                 output_offset_ = 0;
             }
             return ok();
         }
         output_offset_ += r->bytes;
+        final_dot_written();
     }
     output_.clear();
     output_offset_ = 0;
@@ -275,6 +292,14 @@ Result<void> SmtpClient::flush_output() {
     if (!f)
         return Fail(std::move(f).error());
     return ok();
+}
+
+void SmtpClient::final_dot_written() {
+    if (final_dot_ && output_offset_ >= final_dot_->first) {
+        TxnPtr txn = std::move(final_dot_->second);
+        final_dot_.reset();
+        txn->hooks.sent();
+    }
 }
 
 Result<void> SmtpClient::read_input() {
@@ -425,6 +450,8 @@ void SmtpClient::complete(const WaitPtr& w, Result<void> r) {
     if (!w || w->result)
         return;
     w->result.emplace(std::move(r));
+    if (auto f = std::exchange(w->on_done, {}))
+        f(*w->result);
     if (w->waiter)
         loop_.schedule(std::exchange(w->waiter, {}));
 }

@@ -22,6 +22,7 @@
 #include <coroutine>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <interimap/log.hpp>
 #include <interimap/result.hpp>
 #include <interimap/stream.hpp>
@@ -48,12 +49,23 @@ struct SmtpOptions {
     std::string log_name;
 };
 
+/// Told about the final "." of a message, the instant from which the server
+/// may have committed it without our knowing yet.
+struct CommitHooks {
+    /// Right before the final dot is queued for writing, with the number of
+    /// replies that will tell the outcome (LMTP: one per accepted recipient).
+    std::function<void(std::uint32_t replies)> sending;
+    /// Once the stream has taken the final dot (it is on its way).
+    std::function<void()> sent;
+};
+
 /// What `co_await` on a submitted message or command waits on.
 class SmtpWait {
 public:
     struct State {
         std::optional<Result<void>> result;
         std::coroutine_handle<> waiter;
+        std::function<void(const Result<void>&)> on_done;
     };
     explicit SmtpWait(std::shared_ptr<State> s) : state_(std::move(s)) {}
     bool await_ready() const noexcept { return state_->result.has_value(); }
@@ -61,6 +73,15 @@ public:
     Result<void> await_resume() { return std::move(*state_->result); }
     /// Whether the outcome is known (without awaiting).
     bool done() const { return state_->result.has_value(); }
+    /// Calls `f` with the outcome the moment it is known (at once if it
+    /// already is), from inside the client's read path, before any awaiting
+    /// coroutine resumes: pullimap records a delivered UID right there.
+    void on_done(std::function<void(const Result<void>&)> f) {
+        if (state_->result)
+            f(*state_->result);
+        else
+            state_->on_done = std::move(f);
+    }
 
 private:
     std::shared_ptr<State> state_;
@@ -80,8 +101,9 @@ public:
     /// recipient. It is sent as soon as the sending rule allows, so several
     /// submitted messages are pipelined; each awaitable resumes once its
     /// message is acknowledged or refused. `message` is kept (one copy) until
-    /// sent.
-    SmtpWait deliver(std::string sender, std::string message);
+    /// sent. `hooks` follow the final dot, after which the server may
+    /// commit the message at any time.
+    SmtpWait deliver(std::string sender, std::string message, CommitHooks hooks = {});
 
     /// QUIT (221), then closes the stream.
     async::Task<Result<void>> quit();
@@ -132,6 +154,7 @@ private:
     void start(Outgoing&& item);
     void encode_message(std::size_t budget);
     Result<void> flush_output();
+    void final_dot_written();
     Result<void> read_input();
     Result<void> handle(Reply reply);
     Result<void> handle_transaction(const Expected& e, const Reply& reply);
@@ -154,6 +177,10 @@ private:
     std::string output_;
     std::size_t output_offset_ = 0;
     TxnPtr writing_message_; ///< whose message is being encoded into output_
+    /// The message whose final dot ends at this offset of output_, not
+    /// written yet (at most one: the next message waits for DATA's 354,
+    /// which the server sends after this one's reply).
+    std::optional<std::pair<std::size_t, TxnPtr>> final_dot_;
     std::size_t message_offset_ = 0;
     bool at_line_start_ = true;
     std::string input_;

@@ -176,8 +176,9 @@ void Connection::pump() {
                     return;
                 }
             }
-            // An AUTHENTICATE exchange keeps the writer until its completion.
-            if (writing_->options.on_challenge) {
+            // An AUTHENTICATE exchange keeps the writer until its completion,
+            // and so does IDLE: nothing may be sent before its DONE.
+            if (writing_->options.on_challenge || writing_->options.idles) {
                 awaiting_continuation_ = true;
                 return;
             }
@@ -207,7 +208,27 @@ void Connection::pump() {
 }
 
 bool Connection::awaiting_server() const {
+    // An accepted IDLE waits for the server to have something to say, which
+    // may take as long as the mailbox stays unchanged: not a silence to
+    // time out on. Only an IDLE can be in flight then (it holds the rest).
+    if (idling_ && in_flight_.size() == 1)
+        return false;
     return !in_flight_.empty() || (greeting_ && !greeting_->result);
+}
+
+void Connection::end_idle() {
+    if (!writing_ || !writing_->options.idles || failure_)
+        return;
+    if (!idling_) {
+        done_requested_ = true;
+        return;
+    }
+    debug("C: ", "DONE");
+    output_ += "DONE\r\n";
+    idling_ = false;
+    activity_ = std::chrono::steady_clock::now();
+    if (auto r = flush_output(); !r)
+        (void)fail(std::move(r).error());
 }
 
 PollRequest Connection::poll_request() const {
@@ -410,6 +431,13 @@ Result<void> Connection::handle_continuation(const Response& r) {
         output_ += "\r\n";
         return ok();
     }
+    if (writing_->options.idles) {
+        // The writer stays until the tagged response: DONE is all we send.
+        idling_ = true;
+        if (std::exchange(done_requested_, false))
+            end_idle();
+        return ok();
+    }
     awaiting_continuation_ = false;
     return ok(); // pump() sends the rest
 }
@@ -422,10 +450,13 @@ Result<void> Connection::handle_tagged(const Response& r) {
     StatePtr cmd = *it;
     in_flight_.erase(it);
     if (cmd == writing_) {
-        // The server ended the command early (NO to a literal, end of AUTHENTICATE).
+        // The server ended the command early (NO to a literal, end of
+        // AUTHENTICATE or IDLE).
         writing_.reset();
         unsent_segment_bytes_ = 0;
         awaiting_continuation_ = false;
+        idling_ = false;
+        done_requested_ = false;
     }
     if (r.keyword != "OK" && r.keyword != "NO" && r.keyword != "BAD")
         return Fail(ErrorCode::protocol, "Invalid tagged response: " + r.log_line);

@@ -81,6 +81,10 @@ struct CommandOptions {
     /// read a byte at a time so that nothing after it is taken as text.
     /// Sent alone, as a barrier is.
     bool switches_stream = false;
+    /// IDLE (RFC 2177): once the server's "+" arrives, the command stays
+    /// open, holding back everything queued after it, until end_idle()
+    /// sends DONE. The server may then stay silent for as long as it likes.
+    bool idles = false;
 };
 
 /// Wraps a plaintext stream in TLS (the handshake may block).
@@ -144,6 +148,12 @@ public:
     /// copy stops reading its source while the target lags behind, so that
     /// memory stays bounded). Null removes the gate.
     void set_read_gate(std::function<bool()> gate) { read_gate_ = std::move(gate); }
+    /// Ends the IDLE command in flight (DONE), now or as soon as the server
+    /// has accepted it. Nothing happens when no IDLE is in flight.
+    void end_idle();
+    /// An IDLE command is in flight and its "+" has arrived.
+    bool idling() const { return idling_; }
+
     /// Closes the stream (reaps a tunnel's child).
     Result<void> close();
 
@@ -202,6 +212,8 @@ private:
     StatePtr writing_;                     ///< the command whose segments are being sent
     std::size_t next_segment_ = 0;         ///< of writing_
     bool awaiting_continuation_ = false;   ///< writing_ waits for "+"
+    bool idling_ = false;                  ///< writing_ is an IDLE the server accepted
+    bool done_requested_ = false;          ///< end_idle() came before the "+"
     std::size_t queued_bytes_ = 0;         ///< estimated size of queued_
     std::size_t unsent_segment_bytes_ = 0; ///< segments of writing_ not in output_ yet
     std::function<bool()> read_gate_;

@@ -58,6 +58,8 @@ public:
     ~Statefile();
 
     const std::filesystem::path& path() const { return path_; }
+    /// The open descriptor (the delivery guardian keeps a copy).
+    int fd() const { return fd_; }
 
     /// The whole file. A size that is not a multiple of 4 bytes is an error
     /// naming the file ("Corrupted state file").
