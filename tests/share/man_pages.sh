@@ -23,7 +23,11 @@ CXX=${CXX:-c++}
 WORKDIR=$(mktemp -d /tmp/interimap-man.XXXXXX)
 # man(1) may read pages as another user when run as root.
 chmod 0755 "$WORKDIR"
-trap 'status=$?; if [ $status -ne 0 ]; then echo "FAILED (work directory kept: $WORKDIR)" >&2; else rm -rf "$WORKDIR"; fi' EXIT
+cleanup() {
+    local status=$?
+    if [ $status -ne 0 ]; then echo "FAILED (work directory kept: $WORKDIR)" >&2; else rm -rf "$WORKDIR"; fi
+}
+trap cleanup EXIT
 
 failures=0
 fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
