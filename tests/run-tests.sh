@@ -10,7 +10,7 @@ packages=(build-essential cmake pkg-config clang libclang-rt-14-dev
     libboost-dev libboost-program-options-dev libboost-filesystem-dev
     libsqlite3-dev libssl-dev zlib1g-dev libpcre2-dev libgtest-dev libgmock-dev
     dovecot-imapd dovecot-lmtpd interimap pullimap sqlite3 perl procps openssl microsocks
-    python3 python3-aiosmtpd)
+    python3 python3-aiosmtpd man-db groff-base)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
