@@ -33,7 +33,7 @@ kills=0
 for attempt in $(seq 1 30); do
     "$PULLIMAP" --quiet acct > "$WORKDIR/run.log" 2>&1 &
     pid=$!
-    sleep "0.$((RANDOM % 12 + 6))"
+    sleep "$(printf "0.%02d" $((RANDOM % 12 + 6)))"
     if kill -KILL "$pid" 2>/dev/null; then
         kills=$((kills + 1))
     fi
