@@ -23,6 +23,7 @@ set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SECTION mail)
 set(CPACK_DEBIAN_COMPRESSION_TYPE xz)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_PRE_BUILD_SCRIPTS "${CMAKE_CURRENT_LIST_DIR}/compress-manpages.cmake")
 # The programs and plugins need libinterimap-core.so.0, which no installed
 # package provides yet: dpkg-shlibdeps finds it in the build tree, and the
 # dependency on libinterimap-core0 is written below.

@@ -46,7 +46,9 @@ if [ -z "${IN_PACKAGE_NAMESPACE:-}" ]; then
     trap 'rm -rf "$work"' EXIT
     DESTDIR="$work/all" cmake --install "$PACKAGE_BUILD_DIR" >/dev/null
     (cd "$work/all" && find . ! -type d | sort) > "$work/installed"
-    for deb in "${debs[@]}"; do dpkg-deb -c "$deb"; done | awk '$6 !~ /\/$/ {print $6}' | sort > "$work/packaged"
+    # Manual pages are compressed in packages only (packaging/compress-manpages.cmake).
+    for deb in "${debs[@]}"; do dpkg-deb -c "$deb"; done | awk '$6 !~ /\/$/ {print $6}' |
+        sed 's|^\(\./usr/share/man/.*\)\.gz$|\1|' | sort > "$work/packaged"
     diff -u "$work/installed" "$work/packaged" || fail "installed files and packaged files differ"
     # No file in two packages.
     dups=$(uniq -d "$work/packaged")
