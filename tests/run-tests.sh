@@ -10,7 +10,8 @@ packages=(build-essential cmake pkg-config clang libclang-rt-14-dev
     libboost-dev libboost-program-options-dev libboost-filesystem-dev
     libsqlite3-dev libssl-dev zlib1g-dev libpcre2-dev libgtest-dev libgmock-dev
     dovecot-imapd dovecot-lmtpd interimap pullimap sqlite3 perl procps openssl microsocks
-    python3 python3-aiosmtpd man-db groff-base)
+    python3 python3-aiosmtpd man-db groff-base
+    dpkg-dev file lintian systemd)
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -31,6 +32,12 @@ jobs=$(nproc)
 echo ">>> Building (sanitize preset)"
 cmake --preset sanitize >/dev/null
 cmake --build --preset sanitize -j"$jobs"
+
+# The Debian packages, from a Release build of their own, which the test
+# packaging.debian installs; built here rather than by that test so that the
+# build does not compete with the other tests for the cores.
+echo ">>> Building the Debian packages"
+packaging/build-debs.sh build-sanitize/packaging-deb
 
 echo ">>> Running the tests"
 start=$(date +%s)

@@ -1,6 +1,6 @@
 #!/bin/bash
 # The manual pages as a user gets them: installed by `cmake --install` with
-# their components (interimap.1: core, pullimap.1: pullimap,
+# their components (interimap.1: interimap, pullimap.1: pullimap,
 # interimap-plugins.7: dev), then
 #  - ASCII, and rendered by man(1) from the installed tree with every groff
 #    warning enabled, and by groff -ww directly: no warning at all;
@@ -38,7 +38,7 @@ done
 
 # --- Install -----------------------------------------------------------------
 prefix="$WORKDIR/usr"
-for component in core pullimap dev; do
+for component in interimap pullimap dev; do
     "${CMAKE:-cmake}" --install "$BUILD_DIR" --prefix "$prefix" --component "$component" >"$WORKDIR/install-$component.log" ||
         { cat "$WORKDIR/install-$component.log" >&2; echo "FAIL: cmake --install --component $component" >&2; exit 1; }
 done
@@ -56,7 +56,7 @@ render() {
         sed 's/.\x08//g'
 }
 
-pages=("1 interimap core" "1 pullimap pullimap" "7 interimap-plugins dev")
+pages=("1 interimap interimap" "1 pullimap pullimap" "7 interimap-plugins dev")
 for entry in "${pages[@]}"; do
     read -r section name component <<<"$entry"
     file="$mandir/man$section/$name.$section"

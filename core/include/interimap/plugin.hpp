@@ -12,10 +12,26 @@
 //     };
 //     INTERIMAP_PLUGIN(descriptor)
 //
-// ABI policy: kPluginAbiVersion is bumped whenever a header of this directory
-// changes in a way that alters the layout or virtual table of a type a plugin
-// sees (adding a virtual method, a field to a struct, an enum value in the
-// middle). Adding a new free inline function or a new header does not bump it.
+// ABI policy. The SDK is this directory's headers and the symbols of
+// libinterimap-core they declare; nothing else of the library (the engine the
+// programs use) is promised to plugins.
+//
+// * kPluginAbiVersion is bumped, and with it the SOVERSION of
+//   libinterimap-core (and so the Debian package libinterimap-coreN), whenever
+//   a header of this directory changes in a way that alters the layout or
+//   virtual table of a type a plugin sees (adding or reordering a virtual
+//   method, a field of a struct, an enum value in the middle), removes or
+//   changes the signature of an exported function, or changes a contract a
+//   plugin relies on (who owns what, what a call may block on). The loader
+//   refuses a plugin built for another kPluginAbiVersion, naming both versions.
+// * Adding a free inline function, a new header, a new exported function or
+//   an enum value at the end bumps neither: plugins built before keep working.
+//   A plugin built against the newer SDK may need the newer library, which
+//   is why the project version (kSdkVersion) goes up at least in its minor
+//   number, and a binary package of such a plugin depends on that version.
+// * find_package(InterIMAP X.Y) accepts an SDK of the same X.Y only
+//   (InterIMAPConfigVersion.cmake, SameMinorVersion): a 0.x minor release may
+//   bump the ABI.
 #pragma once
 
 #include <boost/dll/alias.hpp>

@@ -93,17 +93,56 @@ TEST(PluginLoader, DiscoverReportsUsableAndBrokenPlugins) {
     EXPECT_NE(problems["notaplugin"], "");
 }
 
+/// Directories as the build compiles them in, with a real build library
+/// directory (the search path compares directories, which must exist).
+plugin::PluginDirectories test_directories(const fs::path& build_library_dir) {
+    return {build_library_dir, "/build/plugins", "/usr/lib/interimap/plugins", "interimap/plugins"};
+}
+
 TEST(PluginSearchPath, EnvironmentThenBuildTreeThenInstallDirectory) {
-    auto path = plugin::make_search_path("/a:/b::", "/build/bin/interimap", "/build",
-                                         "/build/plugins", "/usr/lib/interimap/plugins");
+    fs::path build_lib = fs::path(INTERIMAP_BINARY_DIR) / "core";
+    auto path = plugin::make_search_path("/a:/b::", build_lib / "libinterimap-core.so.0",
+                                         test_directories(build_lib));
     EXPECT_EQ(path,
               (std::vector<fs::path>{"/a", "/b", "/build/plugins", "/usr/lib/interimap/plugins"}));
 }
 
-TEST(PluginSearchPath, InstalledProgramIgnoresTheBuildTree) {
-    auto path = plugin::make_search_path(std::nullopt, "/usr/bin/interimap", "/build",
-                                         "/build/plugins", "/usr/lib/interimap/plugins");
+TEST(PluginSearchPath, InstalledLibraryIgnoresTheBuildTree) {
+    fs::path build_lib = fs::path(INTERIMAP_BINARY_DIR) / "core";
+    auto path = plugin::make_search_path(std::nullopt, "/usr/lib/libinterimap-core.so.0",
+                                         test_directories(build_lib));
     EXPECT_EQ(path, (std::vector<fs::path>{"/usr/lib/interimap/plugins"}));
+}
+
+// `cmake --install build --prefix build/stage` puts an installed copy below
+// the build directory: it must still use its own plugins, not the build's.
+TEST(PluginSearchPath, CopyInstalledBelowTheBuildTreeUsesItsOwnPlugins) {
+    fs::path build_lib = fs::path(INTERIMAP_BINARY_DIR) / "core";
+    fs::path staged = fs::path(INTERIMAP_BINARY_DIR) / "stage/lib";
+    auto path = plugin::make_search_path(std::nullopt, staged / "libinterimap-core.so.0",
+                                         test_directories(build_lib));
+    EXPECT_EQ(path, (std::vector<fs::path>{staged / "interimap/plugins"}));
+}
+
+// Once the build tree is removed nothing can match it, and the install
+// directory beside the (moved) library is used.
+TEST(PluginSearchPath, MissingBuildTreeIsNeverSearched) {
+    auto path = plugin::make_search_path(std::nullopt, "/opt/imap/lib/libinterimap-core.so.0",
+                                         test_directories("/nonexistent/build/core"));
+    EXPECT_EQ(path, (std::vector<fs::path>{"/opt/imap/lib/interimap/plugins"}));
+}
+
+TEST(PluginSearchPath, UnknownLibraryFallsBackToTheConfiguredInstallDirectory) {
+    auto path = plugin::make_search_path("/a", "", test_directories("/nonexistent/build/core"));
+    EXPECT_EQ(path, (std::vector<fs::path>{"/a", "/usr/lib/interimap/plugins"}));
+}
+
+// This test links the build tree's core library, so its own search path is
+// the build tree's.
+TEST(PluginSearchPath, TestsRunFromTheBuildTreeSearchItsPlugins) {
+    auto path = plugin::default_search_path();
+    ASSERT_FALSE(path.empty());
+    EXPECT_EQ(path.front(), fs::path(INTERIMAP_BUILD_PLUGIN_DIR));
 }
 
 TEST(PluginSearchPath, FileNameIsLowerCase) {
