@@ -12,43 +12,11 @@ namespace interimap::socks5 {
 
 namespace {
 
-// AF_INET, AF_INET6 or AF_UNSPEC. An IPv6 scope ("fe80::1%eth0") is allowed.
-int literal_family(std::string_view text) {
-    std::string address(text);
-    unsigned char scratch[sizeof(in6_addr)];
-    if (inet_pton(AF_INET, address.c_str(), scratch) == 1)
-        return AF_INET;
-    address = address.substr(0, address.find('%'));
-    return inet_pton(AF_INET6, address.c_str(), scratch) == 1 ? AF_INET6 : AF_UNSPEC;
-}
-
 struct AddrinfoDeleter {
     void operator()(addrinfo* list) const { freeaddrinfo(list); }
 };
 
 } // namespace
-
-std::string Host::display() const {
-    return family == AF_INET6 ? "[" + name + "]" : name;
-}
-
-Result<Host> parse_host(std::string_view value) {
-    const bool bracketed = value.size() >= 2 && value.front() == '[' && value.back() == ']';
-    if (bracketed)
-        value = value.substr(1, value.size() - 2);
-    Host host{std::string(value), literal_family(value)};
-    if (bracketed && !host.is_literal())
-        return Fail(ErrorCode::config, "Invalid IP literal: " + host.name);
-    return host;
-}
-
-std::string endpoint(const Host& host, std::string_view port) {
-    return host.display() + ":" + std::string(port);
-}
-
-std::string default_port(std::string_view type) {
-    return type == "imap" ? "143" : "993";
-}
 
 Result<std::uint16_t> port_number(std::string_view port) {
     unsigned number = 0;
@@ -72,7 +40,7 @@ Result<IpAddress> resolve_address(const Host& host) {
     addrinfo hints{};
     hints.ai_family = host.family;
     hints.ai_socktype = SOCK_STREAM;
-    hints.ai_flags = host.is_literal() ? AI_NUMERICHOST : 0;
+    hints.ai_flags = host.numeric ? AI_NUMERICHOST : 0;
     addrinfo* found = nullptr;
     if (int rc = getaddrinfo(host.name.c_str(), nullptr, &hints, &found); rc != 0)
         return Fail(ErrorCode::io, rc == EAI_SYSTEM ? std::generic_category().message(errno)
@@ -95,16 +63,6 @@ Result<IpAddress> resolve_address(const Host& host) {
         return IpAddress{a->ai_family, std::string(static_cast<const char*>(raw), size), text};
     }
     return Fail(ErrorCode::io, "no IPv4 or IPv6 address");
-}
-
-std::string format_address(const sockaddr* address, socklen_t length) {
-    char host[NI_MAXHOST];
-    char port[NI_MAXSERV];
-    if (getnameinfo(address, length, host, sizeof host, port, sizeof port,
-                    NI_NUMERICHOST | NI_NUMERICSERV) != 0)
-        return "(unknown address)";
-    const std::string name = address->sa_family == AF_INET6 ? "[" + std::string(host) + "]" : host;
-    return name + ":" + port;
 }
 
 } // namespace interimap::socks5

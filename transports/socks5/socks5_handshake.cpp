@@ -1,6 +1,6 @@
 #include "socks5_handshake.hpp"
 
-#include "socket_connect.hpp"
+#include "tcp_connect.hpp"
 
 #include <algorithm>
 #include <arpa/inet.h>
@@ -100,9 +100,9 @@ private:
             if (rc > 0)
                 return ok();
             if (rc == 0)
-                return Fail(
-                    error(ErrorCode::timeout,
-                          "timed out after " + format_duration(n_.timeout) + " during " + step_));
+                return Fail(error(ErrorCode::timeout, "timed out after " +
+                                                          tcp::format_duration(n_.timeout) +
+                                                          " during " + step_));
             if (errno != EINTR)
                 return Fail(failure("poll", errno));
         }

@@ -2,8 +2,8 @@
 
 #include "endpoint.hpp"
 #include "proxy_uri.hpp"
-#include "socket_connect.hpp"
 #include "socks5_handshake.hpp"
+#include "tcp_connect.hpp"
 
 #include <chrono>
 #include <interimap/socket_stream.hpp>
@@ -21,7 +21,7 @@ namespace {
 // does. `target` gains the address a name led to.
 Result<Destination> destination_for(const ConfigSection& section, const ProxyUri& proxy,
                                     const Host& host, std::uint16_t port, std::string& target) {
-    if (proxy.proxy_resolves && !host.is_literal()) {
+    if (proxy.proxy_resolves && !host.numeric) {
         if (host.name.size() > 255)
             return Fail(ErrorCode::config, section.where("host") +
                                                ": a SOCKS5 proxy takes names of at most 255 bytes");
@@ -32,7 +32,7 @@ Result<Destination> destination_for(const ConfigSection& section, const ProxyUri
         return Fail(ErrorCode::io,
                     "Can't resolve " + target + " (socks5:// resolves locally, " +
                         "socks5h:// lets the proxy resolve): " + address.error().message);
-    if (!host.is_literal())
+    if (!host.numeric)
         target += " (" + (address->family == AF_INET6 ? "[" + address->text + "]" : address->text) +
                   ":" + std::to_string(port) + ")";
     return Destination{address->family == AF_INET ? AddressType::ipv4 : AddressType::ipv6,
@@ -67,19 +67,19 @@ Result<StreamPtr> Socks5Transport::connect(const ConnectRequest& request, Stream
         return Fail(std::move(destination).error());
 
     std::string proxy_name = "SOCKS5 proxy " + proxy->display();
-    Result<ConnectedSocket> socket =
-        connect_socket(proxy->host, proxy->port, request.timeout, proxy_name);
+    Result<tcp::ConnectedSocket> socket =
+        tcp::connect_to_host(proxy->host, proxy->port, request.timeout, proxy_name);
     if (!socket)
         return Fail(std::move(socket).error());
     // The stream owns the socket from here, and closes it on any failure.
     std::string description = target + " via " + proxy_name;
-    if (!proxy->host.is_literal())
+    if (!proxy->host.numeric)
         description += " (" + socket->peer + ")";
     auto stream = std::make_unique<SocketStream>(socket->fd, std::move(description));
     request.logger.debug(request.context,
                          proxy_name + ": connected" +
-                             (proxy->host.is_literal() ? "" : " (" + socket->peer + ")"));
-    INTERIMAP_TRY(set_socket_options(socket->fd, request.keepalive));
+                             (proxy->host.numeric ? "" : " (" + socket->peer + ")"));
+    INTERIMAP_TRY(tcp::set_socket_options(socket->fd, request.keepalive));
 
     const Negotiation negotiation{
         proxy->credentials ? &*proxy->credentials : nullptr,

@@ -102,8 +102,8 @@ Result<int> connect_address(const addrinfo& address, std::chrono::milliseconds t
 }
 
 Result<ConnectedSocket> connect_to_host(const HostSpec& host, const std::string& port,
-                                        std::chrono::milliseconds timeout) {
-    const std::string endpoint = format_endpoint(host, port);
+                                        std::chrono::milliseconds timeout, std::string_view what) {
+    const std::string endpoint = what.empty() ? format_endpoint(host, port) : std::string(what);
     addrinfo hints{};
     hints.ai_family = host.numeric ? host.family : AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;

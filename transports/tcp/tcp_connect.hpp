@@ -8,6 +8,7 @@
 #include <interimap/result.hpp>
 #include <netdb.h>
 #include <string>
+#include <string_view>
 
 namespace interimap::tcp {
 
@@ -25,9 +26,11 @@ Result<int> connect_address(const addrinfo& address, std::chrono::milliseconds t
 
 /// Resolves `host` and `port` (a number or a service name) and connects to
 /// the first address that answers, all within `timeout`. Fails naming
-/// HOST:PORT and why each address failed.
+/// `what` (by default HOST:PORT; the socks5 transport says "SOCKS5 proxy
+/// HOST:PORT") and why each address failed.
 Result<ConnectedSocket> connect_to_host(const HostSpec& host, const std::string& port,
-                                        std::chrono::milliseconds timeout);
+                                        std::chrono::milliseconds timeout,
+                                        std::string_view what = {});
 
 /// TCP_NODELAY (commands are written whole; pipelined commands must not wait
 /// for acknowledgements), and with `keepalive` SO_KEEPALIVE with probes after

@@ -13,7 +13,7 @@ TEST(Socks5ProxyUri, HostAloneTakesTheDefaultPort) {
     ASSERT_TRUE(uri) << uri.error().message;
     EXPECT_FALSE(uri->proxy_resolves);
     EXPECT_EQ(uri->host.name, "proxy.example.net");
-    EXPECT_FALSE(uri->host.is_literal());
+    EXPECT_FALSE(uri->host.numeric);
     EXPECT_EQ(uri->port, "1080");
     EXPECT_FALSE(uri->credentials);
     EXPECT_EQ(uri->display(), "proxy.example.net:1080");
