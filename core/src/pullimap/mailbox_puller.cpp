@@ -180,9 +180,9 @@ void MailboxPuller::on_message(const imap::Response& r, const std::vector<std::u
         return;
     if (settings_.deliver ? fetch->body == nullptr : fetch->envelope == nullptr)
         return;
-    if (std::find(handled_.begin(), handled_.end(), uid) != handled_.end())
+    // A server repeating a FETCH response must not make us deliver twice.
+    if (!handled_.insert(uid).second)
         return;
-    handled_.push_back(uid);
     if (uid >= fetch_next_)
         fetch_next_ = uid == UINT32_MAX ? uid : uid + 1;
     if (pipeline.failure())

@@ -22,6 +22,7 @@
 #include <interimap/result.hpp>
 #include <optional>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 namespace interimap::pullimap {
@@ -97,11 +98,11 @@ private:
     std::optional<std::uint32_t> uidvalidity_; ///< the server's
     std::uint32_t server_uidnext_ = 0;         ///< [UIDNEXT] of the server
     std::optional<std::uint64_t> exists_;
-    bool new_mail_ = false;              ///< EXISTS grew since the last FETCH began
-    std::uint32_t uidnext_ = 1;          ///< ours: every UID below is delivered
-    std::uint32_t fetch_next_ = 1;       ///< UIDNEXT after the FETCH in progress
-    std::vector<std::uint32_t> handled_; ///< UIDs handed over during this pull
-    std::vector<std::uint32_t> stalled_; ///< the statefile's tail, until the first pull
+    bool new_mail_ = false;                     ///< EXISTS grew since the last FETCH began
+    std::uint32_t uidnext_ = 1;                 ///< ours: every UID below is delivered
+    std::uint32_t fetch_next_ = 1;              ///< UIDNEXT after the FETCH in progress
+    std::unordered_set<std::uint32_t> handled_; ///< UIDs handed over during this pull
+    std::vector<std::uint32_t> stalled_;        ///< the statefile's tail, until the first pull
     std::optional<std::chrono::steady_clock::time_point> last_purge_;
 };
 
