@@ -121,11 +121,13 @@ Result<void> RunSession::connect_and_list(plugin::PluginLoader& plugins) {
     // meanwhile. The remote server lists them once the local delimiter is
     // known, unless there are no names to translate ("*"): then at once.
     auto login_options = session::interimap_login_options(settings.notify);
+    auto local_login_options = login_options;
+    local_login_options.compress_by_default = false; // a local server gains nothing from it
     auto local_request = list_request(settings, settings.local, settings.patterns);
     const bool remote_at_once = settings.patterns.empty();
     auto remote_at_once_request = list_request(settings, settings.remote, {});
-    auto local_task =
-        login_and_list(*local_connection_, settings.local, plugins, login_options, local_request);
+    auto local_task = login_and_list(*local_connection_, settings.local, plugins,
+                                     local_login_options, local_request);
     auto remote_login =
         session::login(*remote_connection_, settings.remote, plugins, login_options);
     auto remote_login_and_list = login_and_list(*remote_connection_, settings.remote, plugins,

@@ -130,11 +130,11 @@ async::Task<Result<void>> read_capabilities(imap::Connection& conn) {
 }
 
 /// COMPRESS (RFC 4978), once secured and authenticated, as the `compress`
-/// option asks (by default for [remote] and pullimap, not for [local]).
+/// option asks, `by_default` when it is absent.
 async::Task<Result<void>> compress(imap::Connection& conn, const ConfigSection& section,
-                                   plugin::PluginLoader& plugins) {
+                                   plugin::PluginLoader& plugins, bool by_default) {
     const bool asked = section.has("compress");
-    auto wanted = section.get_bool("compress", section.name() != "local");
+    auto wanted = section.get_bool("compress", by_default);
     if (!wanted)
         co_return Fail(std::move(wanted).error());
     if (!*wanted)
@@ -228,7 +228,7 @@ async::Task<Result<void>> login(imap::Connection& conn, const ConfigSection& sec
         }
     }
 
-    INTERIMAP_CO_TRY(co_await compress(conn, section, plugins));
+    INTERIMAP_CO_TRY(co_await compress(conn, section, plugins, options.compress_by_default));
 
     const imap::Capabilities& caps = conn.capabilities();
     conn.set_writer_options(imap::WriterOptions{.literal_plus = caps.has("LITERAL+"),

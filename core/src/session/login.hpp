@@ -24,6 +24,9 @@ struct LoginOptions {
     /// Called once ENABLE is sent, before its answer: the caller pipelines
     /// its next command (the LIST) behind it, saving a round trip.
     std::function<void()> after_enable_sent;
+    /// COMPRESS when the `compress` key is absent: interimap turns it off
+    /// for its local server, pullimap and interimap's remote keep it on.
+    bool compress_by_default = true;
 };
 
 async::Task<Result<void>> login(imap::Connection& connection, const ConfigSection& section,

@@ -304,20 +304,28 @@ TEST(Compress, NoSuitableAlgorithmIsAWarning) {
     EXPECT_TRUE(m.empty()) << m[0];
 }
 
+// On by default whatever the section is called: the default is the
+// caller's (a pullimap account may well be named "local").
 TEST(Compress, AlreadyActiveIsFine) {
-    LoginRun run({
-        send(greeting(kOkCaps)),
-        expect("000000 AUTHENTICATE PLAIN AGFsaWNlAHMzY3JldA=="),
-        send("000000 OK [CAPABILITY " + std::string(kOkCaps) + " COMPRESS=DEFLATE] Logged in\r\n"),
-        expect("000001 COMPRESS DEFLATE"),
-        send("000001 NO [COMPRESSIONACTIVE] already\r\n"),
-        expect("000002 ENABLE QRESYNC"),
-        send("* ENABLED QRESYNC\r\n000002 OK enabled\r\n"),
-    });
-    auto r = run.run();
-    ASSERT_TRUE(r) << r.error().message;
-    auto m = run.mismatches();
-    EXPECT_TRUE(m.empty()) << m[0];
+    for (const char* name : {"remote", "local"}) {
+        LoginRun run({
+            send(greeting(kOkCaps)),
+            expect("000000 AUTHENTICATE PLAIN AGFsaWNlAHMzY3JldA=="),
+            send("000000 OK [CAPABILITY " + std::string(kOkCaps) +
+                 " COMPRESS=DEFLATE] Logged in\r\n"),
+            expect("000001 COMPRESS DEFLATE"),
+            send("000001 NO [COMPRESSIONACTIVE] already\r\n"),
+            expect("000002 ENABLE QRESYNC"),
+            send("* ENABLED QRESYNC\r\n000002 OK enabled\r\n"),
+        });
+        run.section = ConfigSection{name};
+        run.section.set("username", "alice");
+        run.section.set("password", "s3cret");
+        auto r = run.run();
+        ASSERT_TRUE(r) << r.error().message;
+        auto m = run.mismatches();
+        EXPECT_TRUE(m.empty()) << name << ": " << m[0];
+    }
 }
 
 TEST(Compress, NotForLocalByDefaultNorWhenTurnedOff) {
@@ -333,12 +341,8 @@ TEST(Compress, NotForLocalByDefaultNorWhenTurnedOff) {
         if (off)
             run.section.set("compress", "NO");
         else
-            run.section = [&] {
-                ConfigSection local{"local"};
-                local.set("username", "alice");
-                local.set("password", "s3cret");
-                return local;
-            }();
+            run.options.compress_by_default = false; // as for interimap's [local]
+
         auto r = run.run();
         ASSERT_TRUE(r) << r.error().message;
         auto m = run.mismatches();
