@@ -6,6 +6,7 @@
 #include <atomic>
 #include <cerrno>
 #include <fcntl.h>
+#include <functional>
 #include <interimap/stream.hpp>
 #include <poll.h>
 #include <string>
@@ -178,9 +179,13 @@ public:
     void write(LogLevel level, const LogContext& c, std::string_view m) override {
         lines.push_back(std::string(level == LogLevel::debug ? "D " : "I ") + std::string(c.name) +
                         ": " + std::string(m));
+        if (observer)
+            observer(lines.back());
     }
     int debug_level() const override { return debug_; }
     std::vector<std::string> lines;
+    /// Sees each line as it is written (on the writer's thread).
+    std::function<void(const std::string&)> observer;
 
 private:
     int debug_;

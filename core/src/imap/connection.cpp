@@ -213,6 +213,10 @@ bool Connection::awaiting_server() const {
     // time out on. Only an IDLE can be in flight then (it holds the rest).
     if (idling_ && in_flight_.size() == 1)
         return false;
+    // Held back by the read gate, the silence is ours: whatever the server
+    // said waits in the socket.
+    if (gate_closed())
+        return false;
     return !in_flight_.empty() || (greeting_ && !greeting_->result);
 }
 
@@ -310,7 +314,9 @@ bool Connection::stream_switch_in_flight() const {
 Result<void> Connection::read_input() {
     std::byte buffer[65536];
     // Bounded so that one busy connection cannot starve the other.
-    for (int round = 0; round < 16 && !stream_switch_; ++round) {
+    // The gate is asked again after each read: what one read brought is
+    // all that passes a gate that has just closed.
+    for (int round = 0; round < 16 && !stream_switch_ && (round == 0 || !gate_closed()); ++round) {
         // While COMPRESS is answered, not a byte past its answer.
         std::span<std::byte> into(buffer, stream_switch_in_flight() ? 1 : sizeof buffer);
         auto r = stream_->read(into);

@@ -38,11 +38,12 @@ std::string sender_of(const imap::Value* envelope) {
     return delivery::envelope_sender(part(address.items[2]), part(address.items[3]));
 }
 
-/// RFC 3501 date (the SEARCH BEFORE criterion) `days` before now, in UTC.
-std::string search_date(unsigned days) {
+/// RFC 3501 date (the SEARCH BEFORE criterion) `days` before `now`, in UTC.
+std::string search_date(std::chrono::system_clock::time_point now, unsigned days) {
     static const char* const months[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                          "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
-    std::time_t t = std::time(nullptr) - static_cast<std::time_t>(days) * 86400;
+    std::time_t t =
+        std::chrono::system_clock::to_time_t(now) - static_cast<std::time_t>(days) * 86400;
     std::tm tm{};
     ::gmtime_r(&t, &tm);
     char buf[32];
@@ -280,8 +281,10 @@ async::Task<Result<void>> MailboxPuller::purge() {
     } else {
         // SEARCH's dates have no time of day: a day's accuracy is the best
         // there is, so once every 12 hours is often enough.
-        const auto now = std::chrono::steady_clock::now();
-        if (last_purge_ && now - *last_purge_ < kPurgeInterval)
+        // A clock set back makes the next purge due at once rather than
+        // late: purging again is harmless.
+        const auto now = settings_.clock();
+        if (last_purge_ && now >= *last_purge_ && now - *last_purge_ < kPurgeInterval)
             co_return ok();
         last_purge_ = now;
         const bool esearch = imap_.capabilities().has("ESEARCH");
@@ -314,7 +317,7 @@ async::Task<Result<void>> MailboxPuller::purge() {
         imap::Command search("UID SEARCH");
         if (esearch)
             search.raw("RETURN (ALL)");
-        search.raw("UID").raw(below_uidnext).raw("BEFORE").raw(search_date(days));
+        search.raw("UID").raw(below_uidnext).raw("BEFORE").raw(search_date(now, days));
         INTERIMAP_CO_TRY(co_await simple(std::move(search), std::move(options)));
         if (malformed)
             co_return Fail(in_context(make_error(

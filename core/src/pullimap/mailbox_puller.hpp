@@ -44,6 +44,11 @@ struct PullSettings {
     /// Added to the loop while idling, so that what stop_requested tells
     /// (a signal) wakes the wait up.
     async::Pollable* wake = nullptr;
+    /// The time of day, for purge-after's date and its 12-hour interval
+    /// (a test turns the hours faster).
+    std::function<std::chrono::system_clock::time_point()> clock = [] {
+        return std::chrono::system_clock::now();
+    };
 };
 
 class MailboxPuller {
@@ -103,7 +108,7 @@ private:
     std::uint32_t fetch_next_ = 1;              ///< UIDNEXT after the FETCH in progress
     std::unordered_set<std::uint32_t> handled_; ///< UIDs handed over during this pull
     std::vector<std::uint32_t> stalled_;        ///< the statefile's tail, until the first pull
-    std::optional<std::chrono::steady_clock::time_point> last_purge_;
+    std::optional<std::chrono::system_clock::time_point> last_purge_;
 };
 
 } // namespace interimap::pullimap
