@@ -198,6 +198,9 @@ void write_command(Writer& w, std::string_view tag, std::string_view name, const
 std::vector<CommandSegment> Command::serialize(std::string_view tag,
                                                const WriterOptions& options) const {
     Writer w(&options);
+    // One allocation for the usual single segment (no literal waits for a
+    // continuation), rather than doublings up to twice a batch's size.
+    w.out().reserve(size_hint() + 32 * args_.size());
     write_command(w, tag, name_, args_, [](const Argument&) { return true; });
     w.out() += "\r\n";
     return std::move(w.segments);

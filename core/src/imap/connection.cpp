@@ -167,10 +167,9 @@ void Connection::pump() {
             // that must wait for a continuation request.
             while (next_segment_ < writing_->segments.size()) {
                 CommandSegment& seg = writing_->segments[next_segment_++];
-                output_ += seg.bytes;
                 unsent_segment_bytes_ -= std::min(unsent_segment_bytes_, seg.bytes.size());
                 const bool wait = seg.await_continuation;
-                std::string().swap(seg.bytes); // in output_ now
+                output_.append(std::move(seg.bytes));
                 if (wait) {
                     awaiting_continuation_ = true;
                     return;
@@ -228,7 +227,7 @@ void Connection::end_idle() {
         return;
     }
     debug("C: ", "DONE");
-    output_ += "DONE\r\n";
+    output_.append(std::string_view("DONE\r\n"));
     idling_ = false;
     activity_ = std::chrono::steady_clock::now();
     if (auto r = flush_output(); !r)
@@ -238,7 +237,7 @@ void Connection::end_idle() {
 PollRequest Connection::poll_request() const {
     if (failure_ || !stream_)
         return {};
-    PollRequest r = stream_->poll_events(output_offset_ < output_.size());
+    PollRequest r = stream_->poll_events(!output_.empty());
     if (gate_closed() || awaiting_new_stream())
         r.events &= static_cast<short>(~POLLIN);
     return r;
@@ -280,26 +279,14 @@ void Connection::on_idle_timeout(std::chrono::milliseconds idle) {
 }
 
 Result<void> Connection::flush_output() {
-    while (output_offset_ < output_.size()) {
-        auto data = std::span<const std::byte>(reinterpret_cast<const std::byte*>(output_.data()) +
-                                                   output_offset_,
-                                               output_.size() - output_offset_);
-        auto r = stream_->write(data);
+    while (!output_.empty()) {
+        auto r = stream_->write(output_.front());
         if (!r)
             return Fail(std::move(r).error());
-        if (r->status == IoResult::Status::would_block) {
-            // Drop what was sent, so that a stream that never fully drains
-            // (a long pipelined copy) does not keep everything it wrote.
-            if (output_offset_ >= (1u << 20) && output_offset_ * 2 >= output_.size()) {
-                output_.erase(0, output_offset_);
-                output_offset_ = 0;
-            }
+        if (r->status == IoResult::Status::would_block)
             return ok();
-        }
-        output_offset_ += r->bytes;
+        output_.consume(r->bytes);
     }
-    output_.clear();
-    output_offset_ = 0;
     auto f = stream_->flush();
     if (!f)
         return Fail(std::move(f).error());
@@ -433,8 +420,7 @@ Result<void> Connection::handle_continuation(const Response& r) {
         if (!answer)
             return Fail(std::move(answer).error());
         debug("C: ", logger_.debug_level() >= 2 ? *answer : std::string("[REDACTED]"));
-        output_ += *answer;
-        output_ += "\r\n";
+        output_.append(std::move(*answer) + "\r\n");
         return ok();
     }
     if (writing_->options.idles) {
@@ -479,7 +465,7 @@ Result<void> Connection::handle_tagged(const Response& r) {
     return ok();
 }
 
-void Connection::handle_untagged(const Response& r) {
+void Connection::handle_untagged(Response& r) {
     if (r.keyword == "CAPABILITY")
         capabilities_.assign(r.data);
     else if (r.code && r.code->name == "CAPABILITY")

@@ -14,6 +14,7 @@
 #include "async/event_loop.hpp"
 #include "imap/capabilities.hpp"
 #include "imap/command.hpp"
+#include "imap/output_queue.hpp"
 #include "imap/parser.hpp"
 #include "imap/response.hpp"
 
@@ -50,8 +51,9 @@ std::string describe(const Completion& done);
 struct CommandOptions {
     /// Untagged response keywords this command collects (e.g. LIST, STATUS).
     std::set<std::string, std::less<>> collects;
-    /// Receives the collected untagged responses.
-    std::function<void(const Response&)> on_untagged;
+    /// Receives the collected untagged responses; it may take what it
+    /// keeps out of them (a message body) rather than copy it.
+    std::function<void(Response&)> on_untagged;
     /// For AUTHENTICATE: answers each "+" challenge with a line to send
     /// (without CRLF). The line is never logged unless --debug twice.
     std::function<Result<std::string>(std::string_view challenge)> on_challenge;
@@ -142,7 +144,7 @@ public:
     /// Bytes of commands accepted by send() and not yet written to the
     /// stream: how far the server lags behind what we give it.
     std::size_t unsent_bytes() const {
-        return queued_bytes_ + (output_.size() - output_offset_) + unsent_segment_bytes_;
+        return queued_bytes_ + output_.size() + unsent_segment_bytes_;
     }
     /// While `gate` returns false, responses are not read (flow control: a
     /// copy stops reading its source while the target lags behind, so that
@@ -190,7 +192,7 @@ private:
     Result<void> handle_greeting(const Response& r);
     Result<void> handle_continuation(const Response& r);
     Result<void> handle_tagged(const Response& r);
-    void handle_untagged(const Response& r);
+    void handle_untagged(Response& r);
     void complete(const StatePtr& cmd, Result<Completion> result);
     Result<void> fail(Error e);
     void debug(std::string_view direction, std::string_view line);
@@ -229,8 +231,7 @@ private:
     /// the stream is about to get, so nothing is read until it has it.
     bool awaiting_new_stream() const { return plaintext_over_ || stream_switch_; }
     bool gate_closed() const { return read_gate_ && !read_gate_(); }
-    std::string output_;
-    std::size_t output_offset_ = 0;
+    OutputQueue output_;
     std::optional<Error> failure_;
     std::chrono::steady_clock::time_point activity_;
     static constexpr std::size_t kMaxInFlight = 256;

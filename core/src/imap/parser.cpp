@@ -531,9 +531,12 @@ struct ResponseParser::State {
                             " bytes exceeds the limit of " +
                             std::to_string(limits.max_buffered_literal) + " bytes held in memory");
             buffered_literal_bytes += literal_size;
-            // The size is announced, not yet received: reserve only a little.
+            // The size is announced, not yet received: reserved up to 1 MiB
+            // only (a usual message in one allocation, without the copies
+            // of growing by doublings), so that a server announcing more
+            // than it sends does not make us hold much.
             v.text.reserve(
-                static_cast<std::size_t>(std::min<std::uint64_t>(literal_size, 1 << 16)));
+                static_cast<std::size_t>(std::min<std::uint64_t>(literal_size, 1 << 20)));
         }
         containers.back()->push_back(std::move(v));
         literal_value = &containers.back()->back();

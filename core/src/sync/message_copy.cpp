@@ -277,7 +277,7 @@ async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job) {
     imap::CommandOptions opts;
     opts.collects = {"FETCH"};
     opts.bulk = imap::CommandOptions::Bulk::download;
-    opts.on_untagged = [&](const imap::Response& r) {
+    opts.on_untagged = [&](imap::Response& r) {
         auto f = parse_fetch(r);
         if (!f || !f->body) {
             // A flag update the server sent meanwhile, not a body.
@@ -308,7 +308,10 @@ async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job) {
         if (!pending.empty() && (!multiappend || pending.size() >= kBatchMessages ||
                                  pending_bytes + size > kBatchBytes))
             flush();
-        pending.push_back(Message{*f->uid, f->flags.value_or(""), f->internal_date, body.text});
+        // The body is taken out of the response (ours to change: parse_fetch
+        // only points into it), not copied.
+        pending.push_back(Message{*f->uid, f->flags.value_or(""), f->internal_date,
+                                  std::move(const_cast<imap::Value&>(body).text)});
         pending_bytes += size;
     };
 
