@@ -341,6 +341,12 @@ async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job) {
         std::vector<imap::PendingCommand> fetches;
         std::size_t bytes = 0;
     };
+    // ENVELOPE only to name the sender: the server parses every header for
+    // it (in the loopback benchmark's initial copy, 0.3 s of the remote
+    // Dovecot's 0.8 s of CPU).
+    const char* fetch_items = job.announce_sources
+                                  ? "(MODSEQ FLAGS INTERNALDATE ENVELOPE BODY.PEEK[])"
+                                  : "(MODSEQ FLAGS INTERNALDATE BODY.PEEK[])";
     CopyTurns& turns = *source.copy_turns;
     co_await turns.take();
     bool turn = true;
@@ -357,10 +363,7 @@ async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job) {
             InFlight chunk{reselect_if_needed(source), {}, chunks[next].bytes};
             for (const std::string& set : chunks[next].sets)
                 chunk.fetches.push_back(source.connection->send(
-                    std::move(imap::Command("UID FETCH")
-                                  .raw(set)
-                                  .raw("(MODSEQ FLAGS INTERNALDATE ENVELOPE BODY.PEEK[])")),
-                    opts));
+                    std::move(imap::Command("UID FETCH").raw(set).raw(fetch_items)), opts));
             turns.bytes_in_flight += chunk.bytes;
             turns.download_started();
             fetching.push_back(std::move(chunk));
