@@ -403,5 +403,52 @@ TEST(ImapConnectionFlowControl, UnsentBytesAndReadGate) {
     server.finish();
 }
 
+// A closed gate is our choice not to read: the server may have answered
+// long ago. A command in flight behind a closed gate does not time out,
+// however long the gate stays closed, and completes once it opens.
+TEST(ImapConnectionFlowControl, NoSilenceTimeoutWhileTheGateIsClosed) {
+    testing::ScriptedServer server({testing::send("* OK hi\r\n"), testing::expect("000000 NOOP"),
+                                    testing::send("000000 OK done\r\n")});
+    testing::RecordingLogger logger;
+    async::EventLoop loop;
+    imap::Connection connection("remote", server.client_stream(), logger, loop);
+    // Named: a coroutine lambda's captures live in the lambda object.
+    auto await_greeting = [&]() -> async::Task<Result<imap::Completion>> {
+        co_return co_await connection.greeting();
+    };
+    auto greet = await_greeting();
+    ASSERT_TRUE(run(loop, greet));
+    bool open = false;
+    connection.set_read_gate([&open] { return open; });
+    auto noop = connection.send(imap::Command("NOOP"));
+    // What the loop times out on: not while the gate is closed (the loop
+    // only asks connections that have something to poll for, so this is
+    // where a gated connection still writing would be caught).
+    EXPECT_FALSE(connection.awaiting_server());
+    open = true;
+    EXPECT_TRUE(connection.awaiting_server());
+    open = false;
+    // Four times the silence timeout with the gate closed (a sleep: with
+    // nothing to read or write, the loop would have nothing to wait for).
+    auto sleep = [&]() -> async::Task<bool> {
+        (void)co_await loop.wait_until([] { return false; }, std::chrono::steady_clock::now() +
+                                                                 std::chrono::milliseconds(400));
+        co_return true;
+    };
+    auto slept = sleep();
+    slept.start();
+    ASSERT_TRUE(loop.run_until([&] { return slept.done(); }, std::chrono::milliseconds(100)));
+    EXPECT_FALSE(connection.failure()) << connection.failure()->message;
+    open = true;
+    auto await_noop = [&]() -> async::Task<Result<imap::Completion>> { co_return co_await noop; };
+    auto done = await_noop();
+    done.start();
+    ASSERT_TRUE(loop.run_until([&] { return done.done(); }, std::chrono::milliseconds(100)));
+    auto r = done.take_result();
+    ASSERT_TRUE(r) << r.error().message;
+    EXPECT_TRUE(r->ok());
+    EXPECT_TRUE(server.finish().empty());
+}
+
 } // namespace
 } // namespace interimap

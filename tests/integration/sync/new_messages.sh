@@ -53,7 +53,11 @@ assert_eq "$(db_dump)" "$before" "second run changed the database"
 # New messages on both sides of an already synchronised mailbox.
 append_message local Work/Reports "late local" "01-Jan-2001 00:00:01 +0000" '\Seen'
 append_message remote Work/Reports "late remote" "02-Jan-2001 00:00:02 +0000" '\Flagged \Draft'
-sync_ok
+sync_ok --debug
+# A plain copy names no sender: no ENVELOPE asked for (the server would
+# parse every header for it); --repair asks for it (repair.sh).
+assert_contains "$OUT" "(MODSEQ FLAGS INTERNALDATE BODY.PEEK[])"
+case "$OUT" in *ENVELOPE*) fail "a plain copy fetched ENVELOPE" ;; esac
 assert_contains "$OUT" "remote(Work.Reports): Added 1 UID(s) 5 -> 6"
 assert_contains "$OUT" "local(Work/Reports): Added 1 UID(s) 6 <- 5"
 assert_same_content 313
