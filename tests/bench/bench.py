@@ -168,14 +168,22 @@ class Bench:
                 add_new(content, setup.per_mailbox, local, remote, expected)
             os.sync()  # no write-back of the restore or the changes during the timed run
             figures[phase] = self.run_program(path, run, logfile)
-            if phase != "no-op" and not self.args.no_check:
+            if phase == "no-op" and setup.measure_floor:
+                figures["no-op floor"] = noop_floor(run)
+            # The initial copy is checked after the no-op (which must leave
+            # it as it is): the check's own SELECTs would otherwise make the
+            # local Dovecot refresh its list index during the timed no-op
+            # (about 8 ms of its LIST-STATUS, for either program).
+            if phase != "initial" and not self.args.no_check:
                 for side, store in (("local", local), ("remote", remote)):
                     problem = compare(store, expected)
                     if problem:
                         raise Failure("%s, %s phase, round %d: %s store: %s (log: %s)"
                                       % (name, phase, round_no, side, problem, logfile))
-            log("  %-9s round %d %-8s %7.2f s  %s" % (name, round_no, phase, figures[phase][0],
-                                                      rss_text(figures[phase])))
+            extra = ("  (Dovecot alone: %.3f s)" % figures["no-op floor"]
+                     if phase == "no-op" and "no-op floor" in figures else "")
+            log("  %-9s round %d %-8s %7.2f s  %s%s" % (name, round_no, phase, figures[phase][0],
+                                                        rss_text(figures[phase]), extra))
         return figures
 
     def floor(self, setup, content, messages):
@@ -207,7 +215,8 @@ class Bench:
             log("== %s: %d mailboxes x %d messages, %d rounds" % (
                 setup.title, setup.mailboxes, setup.per_mailbox, self.args.rounds))
             content, messages, prep = self.generate(setup)
-            samples = {name: {phase: [] for phase in PHASES} for name, _ in self.programs}
+            samples = {name: {phase: [] for phase in PHASES + ["no-op floor"]}
+                       for name, _ in self.programs}
             floors = []
             for round_no in range(1, self.args.rounds + 1):
                 if setup.measure_floor:
@@ -219,8 +228,31 @@ class Bench:
                     figures = self.chain(setup, content, messages, name, path, round_no)
                     for phase in PHASES:
                         samples[name][phase].append(figures[phase])
+                    if "no-op floor" in figures:
+                        samples[name]["no-op floor"].append(figures["no-op floor"])
             results.append((setup, prep, samples, floors))
         return results
+
+
+NOOP_COMMANDS = (b'n1 ENABLE QRESYNC\r\n'
+                 b'n2 LIST "" * RETURN (SUBSCRIBED STATUS (UIDVALIDITY UIDNEXT HIGHESTMODSEQ))\r\n'
+                 b'n3 LOGOUT\r\n')
+
+
+def noop_floor(run):
+    """Seconds Dovecot alone takes to answer what a no-op rerun asks: both
+    stores' `doveadm exec imap` started at once, each answering ENABLE and
+    one LIST-STATUS. For information: the part of a no-op no client avoids."""
+    start = time.monotonic()
+    procs = [subprocess.Popen(stores.imap_argv(os.path.join(run, side)), stdin=subprocess.PIPE,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             for side in ("local", "remote")]
+    for proc in procs:
+        proc.stdin.write(NOOP_COMMANDS)
+        proc.stdin.close()
+    for proc in procs:
+        proc.wait()
+    return time.monotonic() - start
 
 
 def append_all(store, mailboxes, messages):
@@ -386,6 +418,11 @@ def report(results, args, programs, work):
                          "MULTIAPPEND session): %s; for information, the remote Dovecot alone serving "
                          "every message to one client (FETCH BODY.PEEK[]): %s" % (
                              fmt_seconds(floor), fmt_seconds(statistics.median(f[1] for f in floors))))
+        noop_floors = [f for n in names for f in samples[n]["no-op floor"]]
+        if noop_floors:
+            lines.append("- no-op floor (Dovecot alone answering what a no-op asks: both `doveadm exec imap` "
+                         "started at once, each answering ENABLE and one LIST-STATUS, measured right after "
+                         "each program's no-op): %s" % fmt_seconds(statistics.median(noop_floors)))
         for n in names:
             rss, own = peak_rss(samples[n]["initial"])
             mark = ""
