@@ -5,6 +5,20 @@
 
 namespace interimap::sync {
 
+bool may_ask_for_bodies(const CopyTurns& source, const CopyTurns& target, bool in_flight,
+                        std::size_t chunk_bytes) {
+    // A copy from our target asked for all its bodies at once: APPENDs to
+    // the target would wait behind all of them, holding what we fetch
+    // meanwhile. None is asked for until they are in.
+    if (target.bulk_downloads > 0)
+        return false;
+    if (!in_flight || source.copies_into == 0)
+        return true;
+    // The source is also a copy's target: within the window, and not while
+    // APPENDs to it wait for it to stop sending bodies.
+    return source.held_bytes == 0 && source.bytes_in_flight + chunk_bytes <= kFetchWindowBytes;
+}
+
 void CopyTurns::give_back() {
     if (waiting_.empty()) {
         taken_ = false;

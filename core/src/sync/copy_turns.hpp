@@ -17,6 +17,18 @@
 
 namespace interimap::sync {
 
+/// Bodies asked for and not received yet from a server that is also the
+/// target of a copy; a chunk alone may exceed it.
+inline constexpr std::size_t kFetchWindowBytes = 2 << 20;
+
+class CopyTurns;
+
+/// Whether a copy from `source` into `target` may ask for its next chunk of
+/// bodies (`chunk_bytes`, 0 if unknown), with `in_flight` when chunks it
+/// asked for are not all in.
+bool may_ask_for_bodies(const CopyTurns& source, const CopyTurns& target, bool in_flight,
+                        std::size_t chunk_bytes);
+
 class CopyTurns {
 public:
     explicit CopyTurns(async::EventLoop& loop) : loop_(loop) {}
@@ -36,8 +48,22 @@ public:
 
     /// Bytes of bodies asked for and not received yet.
     std::size_t bytes_in_flight = 0;
-    /// Copies appending to this server right now.
+    /// UID FETCHes of bodies in flight that a copy sent all at once (no copy
+    /// into this server then): see may_ask_for_bodies.
+    int bulk_downloads = 0;
+    /// Copies appending to this server right now (or about to).
     int copies_into = 0;
+    /// Counts a copy into this server for as long as it lives.
+    class Appending {
+    public:
+        explicit Appending(CopyTurns& turns) : turns_(turns) { ++turns_.copies_into; }
+        ~Appending() { --turns_.copies_into; }
+        Appending(const Appending&) = delete;
+        Appending& operator=(const Appending&) = delete;
+
+    private:
+        CopyTurns& turns_;
+    };
 
     /// A UID FETCH of bodies from this server was sent / has completed.
     /// APPENDs to the server wait (held_bytes) while any is in flight: a

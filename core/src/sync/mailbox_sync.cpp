@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <unordered_map>
 
 namespace interimap::sync {
@@ -233,9 +234,19 @@ async::Task<Result<CopyOutcome>> copy_if_any(const CopyJob& job) {
 
 async::Task<Result<std::pair<CopyOutcome, CopyOutcome>>>
 copy_both_ways(const CopyJob& to_local, const CopyJob& to_remote, Mapping& mapping) {
+    // Both ways: each server is the other copy's source. Counted before
+    // either starts, so that neither asks for all its bodies at once (see
+    // may_ask_for_bodies): the one started first would not see the other.
+    std::optional<CopyTurns::Appending> appending_local, appending_remote;
+    if (!to_local.fetch_sets.empty() && !to_remote.fetch_sets.empty()) {
+        appending_local.emplace(*to_local.target->copy_turns);
+        appending_remote.emplace(*to_remote.target->copy_turns);
+    }
     auto lcopy = copy_if_any(to_local);
     auto rcopy = copy_if_any(to_remote);
     auto copied = co_await async::when_both(lcopy, rcopy);
+    appending_local.reset();
+    appending_remote.reset();
     if (!copied.first)
         co_return Fail(std::move(copied.first).error());
     if (!copied.second)

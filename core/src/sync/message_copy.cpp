@@ -16,9 +16,6 @@ constexpr std::size_t kBatchBytes = 512 << 10;
 /// Bodies waiting to be written to the target, beyond which the source is
 /// no longer read: memory stays bounded whatever the mailbox size.
 constexpr std::size_t kMaxUnsentBytes = 1 << 20;
-/// Bodies asked for and not received yet from a server that is also the
-/// target of a copy (see CopyTurns); a chunk alone may exceed it.
-constexpr std::size_t kFetchWindowBytes = 2 << 20;
 
 struct Message {
     Uid uid = 0;
@@ -184,13 +181,7 @@ async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job) {
     const std::string target_name = target.selected->name;
 
     // While this copy appends to the target, copies from it are bounded.
-    struct Appending {
-        CopyTurns& turns;
-        explicit Appending(CopyTurns& t) : turns(t) { ++turns.copies_into; }
-        ~Appending() { --turns.copies_into; }
-        Appending(const Appending&) = delete;
-        Appending& operator=(const Appending&) = delete;
-    } appending(*target.copy_turns);
+    CopyTurns::Appending appending(*target.copy_turns);
 
     std::deque<Batch> batches;
     std::vector<Message> pending;
@@ -363,6 +354,7 @@ async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job) {
         SentSelect select;
         std::vector<imap::PendingCommand> fetches;
         std::size_t bytes = 0;
+        bool bulk = false; ///< sent with no copy into the source (all at once)
     };
     // ENVELOPE only to name the sender: the server parses every header for
     // it (in the loopback benchmark's initial copy, 0.3 s of the remote
@@ -376,12 +368,9 @@ async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job) {
     std::size_t next = 0;
     while ((next < chunks.size() && !failure) || !fetching.empty()) {
         // Everything at once, unless the source is also being appended to:
-        // then within the window, and not while APPENDs wait for it to stop
-        // sending bodies.
+        // then within the window (see may_ask_for_bodies).
         while (next < chunks.size() && !failure &&
-               (fetching.empty() || turns.copies_into == 0 ||
-                (turns.held_bytes == 0 &&
-                 turns.bytes_in_flight + chunks[next].bytes <= kFetchWindowBytes))) {
+               may_ask_for_bodies(turns, target_turns, !fetching.empty(), chunks[next].bytes)) {
             InFlight chunk{reselect_if_needed(source), {}, chunks[next].bytes};
             const std::vector<std::string>& sets = chunks[next].sets;
             for (std::size_t i = 0; i < sets.size(); ++i) {
@@ -401,6 +390,8 @@ async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job) {
                     std::move(fetch_opts)));
             }
             turns.bytes_in_flight += chunk.bytes;
+            chunk.bulk = turns.copies_into == 0;
+            turns.bulk_downloads += chunk.bulk ? 1 : 0;
             turns.download_started();
             fetching.push_back(std::move(chunk));
             ++next;
@@ -408,6 +399,12 @@ async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job) {
         if (turn && (next == chunks.size() || failure)) {
             turns.give_back();
             turn = false;
+        }
+        if (fetching.empty()) {
+            // Held back until the target has sent what a copy from it asked
+            // for all at once.
+            co_await target_turns.downloads_over();
+            continue;
         }
         // Every FETCH is awaited, whatever happens: their answers go to
         // this frame's handlers until they complete.
@@ -420,6 +417,7 @@ async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job) {
                 failure = std::move(done).error();
         }
         turns.bytes_in_flight -= oldest.bytes;
+        turns.bulk_downloads -= oldest.bulk ? 1 : 0;
         fetching.pop_front();
         turns.download_finished();
     }

@@ -83,5 +83,44 @@ TEST(CopyTurns, HeldAppendsGoWhenTheLastDownloadEnds) {
     EXPECT_EQ(log, "drain idle"); // forgotten: not called again
 }
 
+TEST(CopyTurns, ACopyFromAServerNobodyAppendsToAsksForEverythingAtOnce) {
+    async::EventLoop loop;
+    CopyTurns source(loop), target(loop);
+    EXPECT_TRUE(may_ask_for_bodies(source, target, false, 0));
+    EXPECT_TRUE(may_ask_for_bodies(source, target, true, 0));
+    source.bytes_in_flight = 10 * kFetchWindowBytes; // counted, but no limit
+    EXPECT_TRUE(may_ask_for_bodies(source, target, true, kFetchWindowBytes));
+}
+
+TEST(CopyTurns, ACopyFromAServerAlsoAppendedToAsksWithinTheWindow) {
+    async::EventLoop loop;
+    CopyTurns source(loop), target(loop);
+    ++source.copies_into;
+    // The first chunk, whatever its size.
+    EXPECT_TRUE(may_ask_for_bodies(source, target, false, 3 * kFetchWindowBytes));
+    source.bytes_in_flight = kFetchWindowBytes / 2;
+    EXPECT_TRUE(may_ask_for_bodies(source, target, true, kFetchWindowBytes / 2));
+    EXPECT_FALSE(may_ask_for_bodies(source, target, true, kFetchWindowBytes / 2 + 1));
+    // Not while APPENDs to the source wait for it to stop sending bodies.
+    source.held_bytes = 1;
+    EXPECT_FALSE(may_ask_for_bodies(source, target, true, 1));
+}
+
+TEST(CopyTurns, NoBodiesWhileTheTargetSendsBodiesAskedForAllAtOnce) {
+    async::EventLoop loop;
+    CopyTurns source(loop), target(loop);
+    // A copy from our target, windowed (it began after ours): no wait.
+    target.download_started();
+    EXPECT_TRUE(may_ask_for_bodies(source, target, false, 0));
+    // One that asked for everything at once: our APPENDs would wait behind
+    // all of it, holding whatever we fetch meanwhile.
+    ++target.bulk_downloads;
+    EXPECT_FALSE(may_ask_for_bodies(source, target, false, 0));
+    EXPECT_FALSE(may_ask_for_bodies(source, target, true, 0));
+    --target.bulk_downloads;
+    EXPECT_TRUE(may_ask_for_bodies(source, target, false, 0));
+    EXPECT_TRUE(may_ask_for_bodies(source, target, true, 0));
+}
+
 } // namespace
 } // namespace interimap::sync
