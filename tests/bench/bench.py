@@ -68,6 +68,8 @@ class Bench:
         if args.only in (None, "reference"):
             self.programs.append(("reference", os.path.abspath(args.reference)))
         self.shim = self.proxy = None
+        self.both_ways_results = []
+        self.both_ways_size = (0, 0)
 
     # ---- preparation -------------------------------------------------------
 
@@ -231,7 +233,48 @@ class Bench:
                     if "no-op floor" in figures:
                         samples[name]["no-op floor"].append(figures["no-op floor"])
             results.append((setup, prep, samples, floors))
+            if setup.measure_floor:
+                self.both_ways_results = self.both_ways(setup)
         return results
+
+    def both_ways(self, setup):
+        """Each program once on two copies that run both ways at once, its
+        peak RSS: new messages on both sides of one mailbox, and on opposite
+        sides of two mailboxes. [(case, name, seconds, KiB, own)]"""
+        per_side = max(setup.per_mailbox // 4, 10)
+        content = corpus.Corpus(self.seed + 1, 2)
+        mine = {side: [content.message(m, i) for i in range(per_side)]
+                for m, side in enumerate(("local", "remote"))}
+        self.both_ways_size = (per_side, sum(len(m[0]) for box in mine.values() for m in box))
+        cases = [("one mailbox, new messages on both sides", {"local": "Both", "remote": "Both"}),
+                 ("two mailboxes, new messages on opposite sides", {"local": "Left", "remote": "Right"})]
+        out = []
+        for number, (case, boxes) in enumerate(cases):
+            base = os.path.join(self.work, "both-ways-%d" % number)
+            run, pristine = os.path.join(base, "run"), os.path.join(base, "pristine")
+            os.makedirs(run)
+            stores.create(os.path.join(run, "remote"), "mdbox")
+            stores.create(os.path.join(run, "local"), "maildir")
+            for side, box in boxes.items():
+                append_all(os.path.join(run, side), [box], [mine[side]])
+            stores.snapshot(run, pristine)
+            for name, path in self.programs:
+                stores.restore(pristine, run)
+                self.write_config(setup, run)
+                logfile = os.path.join(self.work, "logs", "both-ways-%d-%s.log" % (number, name))
+                os.sync()
+                seconds, own, waited = self.run_program(path, run, logfile)
+                for side in ("local", "remote"):
+                    session = imapclient.Session(stores.imap_argv(os.path.join(run, side)))
+                    count = sum(len(session.index(box)) for box in sorted(set(boxes.values())))
+                    session.logout()
+                    if count != 2 * per_side:
+                        raise Failure("%s, both ways (%s): %d messages on the %s side, not %d (log: %s)"
+                                      % (name, case, count, side, 2 * per_side, logfile))
+                out.append((case, name, seconds, own or waited, own is not None))
+                log("  %-9s both ways %d  %7.2f s  %s" % (name, number + 1, seconds,
+                                                        rss_text((seconds, own, waited))))
+        return out
 
 
 NOOP_COMMANDS = (b'n1 ENABLE QRESYNC\r\n'
@@ -372,7 +415,7 @@ def machine():
     return "%d x %s, Dovecot %s" % (os.cpu_count(), cpu, dovecot or "?")
 
 
-def report(results, args, programs, work):
+def report(results, args, programs, work, both_ways=(), both_ways_size=(0, 0)):
     names = [name for name, _ in programs]
     lines = ["# interimap synchronisation benchmark", ""]
     lines.append("%s, %d round(s)%s; medians of wall time. ours = `%s`, reference = `%s`." % (
@@ -435,6 +478,19 @@ def report(results, args, programs, work):
         lines.append("- every round, seconds: " + "; ".join(
             "%s %s %s" % (n, phase, "/".join("%.2f" % f[0] for f in samples[n][phase]))
             for n in names for phase in PHASES))
+        lines.append("")
+    if both_ways:
+        lines.append("## Copies both ways at once (loopback, one run each)")
+        lines.append("")
+        lines.append("| case | " + " | ".join(names) + " |")
+        lines.append("|" + " --- |" * (len(names) + 1))
+        for case in dict.fromkeys(c for c, *_ in both_ways):
+            cells = {n: "%.1f MiB%s, %.2f s" % (kib / 1024, "" if own else " (with children)", seconds)
+                     for c, n, seconds, kib, own in both_ways if c == case}
+            lines.append("| %s | %s |" % (case, " | ".join(cells.get(n, "-") for n in names)))
+        lines.append("")
+        lines.append("Peak RSS and wall time of each program; %d new messages on each side, %.0f MB "
+                     "in all, checked after the run." % (both_ways_size[0], both_ways_size[1] / 1e6))
         lines.append("")
     lines.append("Reproduce: `%s`" % reproduce_command(args))
     return "\n".join(lines) + "\n"
@@ -530,7 +586,8 @@ def main():
         results = bench.run()
     except (Failure, imapclient.ImapError) as problem:
         sys.exit("benchmark failed: %s (work directory kept: %s)" % (problem, bench.work))
-    text = report(results, args, bench.programs, bench.work)
+    text = report(results, args, bench.programs, bench.work, bench.both_ways_results,
+                  bench.both_ways_size)
     text += "\nTotal benchmark time: %.0f s.\n" % (time.monotonic() - started)
     os.makedirs(os.path.dirname(os.path.abspath(args.output)), exist_ok=True)
     with open(args.output, "w") as out:
