@@ -337,13 +337,18 @@ async::Task<Result<void>> MailboxPuller::purge() {
         if (!imap_.capabilities().has("UIDPLUS"))
             co_return Fail(in_context(make_error(
                 ErrorCode::protocol, "Server did not advertise UIDPLUS (RFC 4315) capability.")));
-        std::vector<imap::PendingCommand> commands;
-        for (const std::string& set : sets) {
-            commands.push_back(imap_.send(
+        // Each UID EXPUNGE needs the \Deleted of the STOREs: Dovecot runs a
+        // pipelined UID STORE and UID EXPUNGE at once, and the EXPUNGE then
+        // misses messages (RFC 3501 5.5: dependent commands are not pipelined).
+        std::vector<imap::PendingCommand> stores;
+        for (const std::string& set : sets)
+            stores.push_back(imap_.send(
                 std::move(imap::Command("UID STORE").raw(set).raw("+FLAGS.SILENT (\\Deleted)"))));
-            commands.push_back(imap_.send(std::move(imap::Command("UID EXPUNGE").raw(set))));
-        }
-        INTERIMAP_CO_TRY(co_await await_all(commands, "Couldn't purge: "));
+        INTERIMAP_CO_TRY(co_await await_all(stores, "Couldn't purge: "));
+        std::vector<imap::PendingCommand> expunges;
+        for (const std::string& set : sets)
+            expunges.push_back(imap_.send(std::move(imap::Command("UID EXPUNGE").raw(set))));
+        INTERIMAP_CO_TRY(co_await await_all(expunges, "Couldn't purge: "));
     }
     // Mail that arrived meanwhile is pulled now rather than after the next IDLE.
     if (has_new_mail())

@@ -9,7 +9,7 @@ Result<imap::Completion> expect_ok(Result<imap::Completion> done, const SyncSide
     if (!done)
         return done;
     if (!done->ok())
-        return Fail(ErrorCode::refused, what + ": " + imap::describe(*done), side.name());
+        return Fail(ErrorCode::refused, what + ": " + imap::describe(*done), side.where());
     return done;
 }
 
@@ -113,29 +113,67 @@ async::Task<Result<void>> fetch_flags(SyncSide& side, const std::vector<Uid>& ui
     co_return ok();
 }
 
-async::Task<Result<void>> remove_messages(SyncSide& side, const std::vector<Uid>& uids,
-                                          Logger& logger) {
+namespace {
+
+/// Sends `verb SET tail` for each of `sets` (after a SELECT if needed), all
+/// before the first answer is awaited, then awaits every one; response codes
+/// go to the selected mailbox. The completions, or the first failure.
+async::Task<Result<std::vector<imap::Completion>>>
+send_per_set(SyncSide& side, const std::vector<std::string>& sets, const char* verb,
+             const char* tail, const char* what) {
     SentSelect select = reselect_if_needed(side);
     std::vector<imap::PendingCommand> pending;
-    for (const std::string& set : compact_set_chunks(uids)) {
-        pending.push_back(side.connection->send(
-            std::move(imap::Command("UID STORE").raw(set).raw("+FLAGS.SILENT (\\Deleted)"))));
-        pending.push_back(side.connection->send(std::move(imap::Command("UID EXPUNGE").raw(set))));
+    for (const std::string& set : sets) {
+        imap::Command command(verb);
+        command.raw(set);
+        if (tail)
+            command.raw(tail);
+        pending.push_back(side.connection->send(std::move(command)));
     }
-    INTERIMAP_CO_TRY(co_await check_select(side, select));
-    bool modseq_told = true;
-    for (std::size_t i = 0; i < pending.size(); ++i) {
-        auto done = expect_ok(co_await pending[i], side, "Couldn't remove messages");
-        if (!done)
-            co_return Fail(std::move(done).error());
+    auto failure = co_await check_select(side, select);
+    std::vector<imap::Completion> completions;
+    for (auto& p : pending) {
+        auto done = expect_ok(co_await p, side, what);
+        if (!done) {
+            if (failure)
+                failure = Fail(std::move(done).error());
+            continue;
+        }
         if (done->code)
             side.selected->handle_code(*done->code);
-        // RFC 7162 3.2.10 wants HIGHESTMODSEQ in the UID EXPUNGE's OK;
-        // Dovecot sometimes leaves it out.
-        const bool expunge = i % 2 == 1;
-        if (expunge && (!done->code || done->code->name != "HIGHESTMODSEQ"))
-            modseq_told = false;
+        completions.push_back(std::move(*done));
     }
+    if (!failure)
+        co_return Fail(std::move(failure).error());
+    co_return completions;
+}
+
+} // namespace
+
+async::Task<Result<void>> remove_messages(SyncSide& side, const std::vector<Uid>& uids,
+                                          Logger& logger) {
+    const std::vector<std::string> sets = compact_set_chunks(uids);
+    // Every chunk's \Deleted is in before the first UID EXPUNGE goes: the
+    // EXPUNGE depends on the STORE, so they must not be pipelined (RFC 3501
+    // 5.5), and Dovecot does run a UID STORE and a UID EXPUNGE at once (it
+    // sees no ambiguity between two UID commands): the EXPUNGE then finds
+    // the flag missing and leaves the message. One round trip more, per
+    // mailbox, and only when something is removed. Another mailbox's
+    // commands may go in between: each step SELECTs again if need be.
+    auto stored = co_await send_per_set(side, sets, "UID STORE", "+FLAGS.SILENT (\\Deleted)",
+                                        "Couldn't remove messages");
+    if (!stored)
+        co_return Fail(std::move(stored).error());
+    auto expunged =
+        co_await send_per_set(side, sets, "UID EXPUNGE", nullptr, "Couldn't remove messages");
+    if (!expunged)
+        co_return Fail(std::move(expunged).error());
+    // RFC 7162 3.2.10 wants HIGHESTMODSEQ in the UID EXPUNGE's OK; Dovecot
+    // sometimes leaves it out.
+    bool modseq_told = true;
+    for (const imap::Completion& done : *expunged)
+        if (!done.code || done.code->name != "HIGHESTMODSEQ")
+            modseq_told = false;
     // Our own expunges come back as VANISHED: they are done, not news. One
     // that does not was not removed (another client may hold it locked).
     std::vector<Uid> removed = side.selected->take_expunged(uids);

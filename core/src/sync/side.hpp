@@ -12,6 +12,7 @@
 
 #include <interimap/state_store.hpp>
 #include <memory>
+#include <string>
 
 namespace interimap::sync {
 
@@ -27,6 +28,11 @@ struct SyncSide {
     /// Log context "local(INBOX)" for this mailbox.
     LogContext context() const {
         return LogContext{name(), selected ? std::string_view(selected->name) : std::string_view{}};
+    }
+    /// The same as one string, for an Error's context: an error about a
+    /// command on this mailbox says which mailbox, as the reference does.
+    std::string where() const {
+        return selected ? std::string(name()) + "(" + selected->name + ")" : std::string(name());
     }
 };
 
