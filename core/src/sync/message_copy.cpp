@@ -170,6 +170,42 @@ std::vector<Chunk> plan_chunks(const std::vector<std::pair<Uid, std::uint64_t>>&
     return chunks;
 }
 
+/// Records the mapping of an APPEND the target accepted (`done`), as its
+/// APPENDUID tells, and clears the batch's intents from the journal.
+Result<void> map_batch(const CopyJob& job, SyncSide& source, SyncSide& target, const Batch& batch,
+                       Result<imap::Completion> done, CopyOutcome& outcome) {
+    if (!done)
+        return Fail(std::move(done).error());
+    const std::string& target_name = target.selected->name;
+    if (!done->code || done->code->name != "APPENDUID" || done->code->args.size() != 2)
+        return Fail(ErrorCode::protocol,
+                    "APPEND to " + target_name + " gave no APPENDUID (UIDPLUS)", target.name());
+    auto uids = parse_uid_set(done->code->args[1].text);
+    if (!uids || uids->size() != batch.source_uids.size())
+        return Fail(ErrorCode::protocol,
+                    "APPENDUID " + done->code->args[1].text + " does not match the " +
+                        std::to_string(batch.source_uids.size()) + " message(s) appended",
+                    target.name());
+    INTERIMAP_TRY(job.store->begin());
+    for (std::size_t i = 0; i < uids->size(); ++i) {
+        UidPair pair = source.which == Side::local ? UidPair{batch.source_uids[i], (*uids)[i]}
+                                                   : UidPair{(*uids)[i], batch.source_uids[i]};
+        INTERIMAP_TRY(job.store->add_mapping(job.mailbox, pair));
+        INTERIMAP_TRY(job.store->clear_pending(job.mailbox, target.which, batch.source_uids[i]));
+    }
+    INTERIMAP_TRY(job.store->commit());
+    Uid highest = *std::max_element(uids->begin(), uids->end());
+    target.selected->uidnext = std::max(target.selected->uidnext.value_or(1), highest + 1);
+    std::string list = target.which == Side::local
+                           ? compact_list(*uids) + " <- " + compact_list(batch.source_uids)
+                           : compact_list(batch.source_uids) + " -> " + compact_list(*uids);
+    job.logger->info(target.context(), "Added " + std::to_string(uids->size()) + " UID(s) " + list);
+    outcome.source_uids.insert(outcome.source_uids.end(), batch.source_uids.begin(),
+                               batch.source_uids.end());
+    outcome.target_uids.insert(outcome.target_uids.end(), uids->begin(), uids->end());
+    return ok();
+}
+
 } // namespace
 
 async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job) {
@@ -428,48 +464,42 @@ async::Task<Result<CopyOutcome>> copy_messages(const CopyJob& job) {
         co_await target_turns.downloads_over();
         send_formed();
     }
-    if (failure) {
-        // Batches already sent still complete; the next run maps them
-        // from the journal.
-        for (Batch& batch : batches)
-            (void)co_await batch.append;
-        co_return Fail(*failure);
-    }
-
+    // Every APPEND sent is answered before we return, whatever happens: one
+    // left running would still be committed by the server after we are gone,
+    // maybe after the next run has looked for it, and be copied twice. What
+    // the target accepted is mapped even when something else failed (a
+    // FETCH, an APPEND before it: the server ran the later ones anyway);
+    // nothing is mapped once the target's mailbox is in doubt (a failed
+    // SELECT) or the database fails. The intents of the rest stay in the
+    // journal for the next run.
+    std::optional<Error> refused;
+    bool can_map = true;
     for (Batch& batch : batches) {
-        INTERIMAP_CO_TRY(co_await check_select(target, batch.select));
-        auto done = expect_ok(co_await batch.append, target, "Couldn't APPEND to " + target_name);
-        if (!done)
-            co_return Fail(std::move(done).error());
-        if (!done->code || done->code->name != "APPENDUID" || done->code->args.size() != 2)
-            co_return Fail(ErrorCode::protocol,
-                           "APPEND to " + target_name + " gave no APPENDUID (UIDPLUS)",
-                           target.name());
-        auto uids = parse_uid_set(done->code->args[1].text);
-        if (!uids || uids->size() != batch.source_uids.size())
-            co_return Fail(ErrorCode::protocol,
-                           "APPENDUID " + done->code->args[1].text + " does not match the " +
-                               std::to_string(batch.source_uids.size()) + " message(s) appended",
-                           target.name());
-        INTERIMAP_CO_TRY(job.store->begin());
-        for (std::size_t i = 0; i < uids->size(); ++i) {
-            UidPair pair = source.which == Side::local ? UidPair{batch.source_uids[i], (*uids)[i]}
-                                                       : UidPair{(*uids)[i], batch.source_uids[i]};
-            INTERIMAP_CO_TRY(job.store->add_mapping(job.mailbox, pair));
-            INTERIMAP_CO_TRY(
-                job.store->clear_pending(job.mailbox, target.which, batch.source_uids[i]));
+        auto selected = co_await check_select(target, batch.select);
+        auto done = co_await batch.append;
+        if (!selected) {
+            if (!failure)
+                failure = std::move(selected).error();
+            can_map = false;
         }
-        INTERIMAP_CO_TRY(job.store->commit());
-        Uid highest = *std::max_element(uids->begin(), uids->end());
-        target.selected->uidnext = std::max(target.selected->uidnext.value_or(1), highest + 1);
-        std::string list = target.which == Side::local
-                               ? compact_list(*uids) + " <- " + compact_list(batch.source_uids)
-                               : compact_list(batch.source_uids) + " -> " + compact_list(*uids);
-        logger.info(target.context(), "Added " + std::to_string(uids->size()) + " UID(s) " + list);
-        outcome.source_uids.insert(outcome.source_uids.end(), batch.source_uids.begin(),
-                                   batch.source_uids.end());
-        outcome.target_uids.insert(outcome.target_uids.end(), uids->begin(), uids->end());
+        if (!can_map)
+            continue;
+        if (done && !done->ok()) {
+            if (!refused)
+                refused = expect_ok(std::move(done), target, "Couldn't APPEND").error();
+            continue;
+        }
+        auto mapped = map_batch(job, source, target, batch, std::move(done), outcome);
+        if (!mapped) {
+            if (!failure)
+                failure = std::move(mapped).error();
+            can_map = false;
+        }
     }
+    if (failure)
+        co_return Fail(*failure);
+    if (refused)
+        co_return Fail(*refused);
     co_return outcome;
 }
 
