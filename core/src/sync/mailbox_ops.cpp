@@ -80,8 +80,7 @@ async::Task<Result<void>> check_select(SyncSide& side, SentSelect& sent) {
     if (selected.protocol_error)
         co_return Fail(ErrorCode::protocol, *selected.protocol_error, side.name());
     if (selected.nomodseq || !selected.highestmodseq)
-        co_return Fail(ErrorCode::protocol,
-                       "Mailbox " + selected.name + " doesn't support MODSEQ (NOMODSEQ)",
+        co_return Fail(ErrorCode::protocol, "Mailbox " + selected.name + " doesn't support MODSEQ.",
                        side.name());
     if (!selected.uidvalidity || !selected.uidnext)
         co_return Fail(ErrorCode::protocol,
