@@ -9,7 +9,11 @@
 # run continuing from what the previous one left; then one run goes
 # uninterrupted. It must exit 0 and leave each mailbox with exactly the
 # expected number of messages on both sides (no duplicate, no loss) and the
-# same contents.
+# same contents. Phase 2 then removes a third of each mailbox (on the local
+# side for two, on the remote for the others) and flags a quarter of two on
+# the remote, kills 8 runs at random points of propagating that (UID STOREs
+# and EXPUNGEs cut in flight included), and checks the same after one more
+# run: every removal on both sides, nothing else gone or back.
 #
 # The remote tunnel is throttled (a relay at 14 kB/s, a slow link). Every
 # message crosses it once, so copying them all needs about 35 s of transfer
@@ -96,7 +100,7 @@ declare -A expected=([INBOX]=950 [Work]=400 [Archive]=400 [Lists]=350)
 # process group, so that we can wait for its tunnels to go.
 run_killed() {
     local pid pgid status waited=0
-    setsid "$INTERIMAP" --config="$CONF" >>"$WORKDIR/runs.log" 2>&1 &
+    setsid "$INTERIMAP" --config="$CONF" ${RUN_ARGS:-} >>"$WORKDIR/runs.log" 2>&1 &
     pid=$!
     sleep "$1"
     pgid=$(ps -o pgid= -p "$pid" | tr -d " ")
@@ -143,3 +147,47 @@ assert_eq "$(mapping_count)" 2100 "mapping rows"
 sync_ok
 assert_eq "$(message_lines)" "" "run after the final one logs about messages"
 echo "kill exactly once: ok"
+
+# Phase 2: kills while removals and flag changes flow. Every third message
+# of INBOX and Work goes on the local side, of Archive and Lists on the
+# remote one; the remote flags every fourth message of INBOX and Archive.
+# Runs are killed at random points of propagating that (their --debug
+# transcripts show where); then one run completes. A message removed on one
+# side must be gone from both, whatever the kills interrupted, and nothing
+# else may go or come back.
+every_third() { doveadm_on "$1" -f flow fetch uid mailbox "$(mbx "$1" "$2")" ALL | sed 's/^uid=//' | sort -n | awk 'NR % 3 == 0' | paste -sd,; }
+every_fourth() { doveadm_on "$1" -f flow fetch uid mailbox "$(mbx "$1" "$2")" ALL | sed 's/^uid=//' | sort -n | awk 'NR % 4 == 0' | paste -sd,; }
+for box in INBOX Work; do doveadm_on local expunge mailbox "$box" uid "$(every_third local "$box")"; done
+for box in Archive Lists; do doveadm_on remote expunge mailbox "$(mbx remote "$box")" uid "$(every_third remote "$box")"; done
+for box in INBOX Archive; do doveadm_on remote flags add '\Flagged' mailbox "$(mbx remote "$box")" uid "$(every_fourth remote "$box")"; done
+for box in INBOX Work; do expected[$box]=$(count_messages local "$box"); done
+for box in Archive Lists; do expected[$box]=$(count_messages remote "$box"); done
+total=$((expected[INBOX] + expected[Work] + expected[Archive] + expected[Lists]))
+
+: >"$WORKDIR/runs.log"
+removal_kills=0
+for delay in $(perl -e 'printf "%.2f\n", $_ for sort { $a <=> $b } map { 0.05 + rand 1.2 } 1..8'); do
+    echo "== run killed after $delay s" >>"$WORKDIR/runs.log"
+    status=$(RUN_ARGS=--debug run_killed "$delay")
+    [ "$status" = 137 ] && removal_kills=$((removal_kills + 1))
+done
+# Kills between a UID EXPUNGE and its answer: the server may or may not
+# have run it when the connection went.
+cut_expunges=$(perl -ne '
+    if (/^== run/) { $n += keys %open; %open = (); next }
+    if (/^(\w+): C: (\d+) UID EXPUNGE /) { $open{"$1 $2"} = 1; next }
+    if (/^(\w+): S: (\d+) /) { delete $open{"$1 $2"} }
+    END { print $n + keys %open }' "$WORKDIR/runs.log")
+sync_ok
+echo "removals: $removal_kills runs killed, $cut_expunges UID EXPUNGE(s) cut by a kill"
+for box in INBOX Work Archive Lists; do
+    assert_eq "$(count_messages local $box)" "${expected[$box]}" "messages in local $box after the removals"
+    assert_eq "$(count_messages remote $box)" "${expected[$box]}" "messages in remote $box after the removals"
+done
+assert_same_content "$total"
+assert_eq "$(mapping_count)" "$total" "mapping rows after the removals"
+assert_eq "$(doveadm_on local search mailbox '*' DELETED | wc -l)" 0 "local messages left marked \\Deleted"
+assert_eq "$(doveadm_on remote search mailbox '*' DELETED | wc -l)" 0 "remote messages left marked \\Deleted"
+sync_ok
+assert_eq "$(message_lines)" "" "run after the removals logs about messages"
+echo "kill during removals: ok"
