@@ -6,6 +6,7 @@
 #include "commands/delete_mailbox.hpp"
 #include "commands/rename_mailbox.hpp"
 #include "config/interimap_config.hpp"
+#include "log/error_context.hpp"
 #include "log/standard_logger.hpp"
 #include "plugin/loader.hpp"
 #include "plugin/search_path.hpp"
@@ -48,7 +49,7 @@ bool is_transient(const Error& e) {
 int report(const Result<void>& r, Logger& log) {
     if (r)
         return 0;
-    log.error(LogContext{r.error().context, {}}, r.error().message);
+    log.error(log::log_context_of(r.error().context), r.error().message);
     return exit_status_for(r.error());
 }
 
@@ -163,7 +164,7 @@ int interimap_main(int argc, char** argv) {
             if (!is_transient(r.error()))
                 return report(r, log);
             if (!termination->requested())
-                log.error(LogContext{r.error().context, {}}, r.error().message);
+                log.error(log::log_context_of(r.error().context), r.error().message);
         }
         session.reset();
         if (termination->requested())

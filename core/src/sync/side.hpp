@@ -5,6 +5,7 @@
 #pragma once
 
 #include "imap/connection.hpp"
+#include "log/error_context.hpp"
 #include "sync/copy_turns.hpp"
 #include "sync/mailbox_list.hpp"
 #include "sync/selected_mailbox.hpp"
@@ -29,10 +30,11 @@ struct SyncSide {
     LogContext context() const {
         return LogContext{name(), selected ? std::string_view(selected->name) : std::string_view{}};
     }
-    /// The same as one string, for an Error's context: an error about a
-    /// command on this mailbox says which mailbox, as the reference does.
+    /// The same for an Error's context (see log/error_context.hpp): an
+    /// error about a command on this mailbox says which mailbox, as the
+    /// reference does.
     std::string where() const {
-        return selected ? std::string(name()) + "(" + selected->name + ")" : std::string(name());
+        return log::error_context(name(), selected ? std::string_view(selected->name) : "");
     }
 };
 

@@ -11,14 +11,16 @@
 
 REFUSALS="$WORKDIR/refusals"
 
-# refusing STORE VERB N ANSWER: STORE's tunnel refuses the N-th VERB command.
+# refusing STORE VERB N ANSWER [LINE...]: STORE's tunnel refuses the N-th
+# VERB command; LINEs go to the configuration's default section.
 refusing() {
     local wrapper="perl $(dirname "$0")/refusing_tunnel.pl '$2' $3 $4 $REFUSALS"
-    sync_config
+    sync_config "${@:5}"
     sed -i "/^\[$1\]/,/^\[/ s|^command = |command = $wrapper |" "$CONF"
 }
 
-# run_refused WHERE ANSWER_TEXT: a run that must fail on the refusal.
+# run_refused PREFIX ANSWER_TEXT: a run that must fail on the refusal, its
+# error line starting with PREFIX (the log prefix).
 run_refused() {
     : >"$REFUSALS"
     run_sync
@@ -27,7 +29,7 @@ run_refused() {
     local errors
     errors=$(grep -F "ERROR" <<<"$OUT" || true)
     assert_eq "$(grep -c . <<<"$errors")" 1 "error lines"
-    assert_contains "$errors" "$1: ERROR: " "the error names the mailbox"
+    assert_contains "$errors" "$1ERROR: " "the error names the mailbox"
     assert_contains "$errors" "$2" "the error quotes the server"
     sync_config
 }
@@ -44,11 +46,15 @@ assert_same_content 9
 uid=$(uid_of local INBOX "first 2")
 add_flags local INBOX "$uid" '\Answered'
 refusing remote "UID STORE" 1 NO
-run_refused "remote(INBOX)" "$NO_TEXT"
+run_refused "remote(INBOX): " "$NO_TEXT"
 assert_eq "$(flags_of remote INBOX "$(uid_of remote INBOX "first 2")")" "" "flags on the remote after the refusal"
+# The component and the mailbox go where the user's log-prefix puts them.
+# (Both programs strip the value's trailing blanks.)
+refusing remote "UID STORE" 1 NO "log-prefix = %n [%m]:"
+run_refused "remote [INBOX]:" "$NO_TEXT"
 add_flags local INBOX "$(uid_of local INBOX "first 4")" '$Label2'
 refusing remote "UID STORE" 1 BAD
-run_refused "remote(INBOX)" "$BAD_TEXT"
+run_refused "remote(INBOX): " "$BAD_TEXT"
 sync_ok
 assert_eq "$(flags_of remote INBOX "$(uid_of remote INBOX "first 2")")" '\Answered' "flags on the remote, once accepted"
 assert_contains "$(flags_of remote INBOX "$(uid_of remote INBOX "first 4")")" '$Label2' "flags on the remote, once accepted"
@@ -57,7 +63,7 @@ assert_same_content 9
 # 2. An expunge refused: UID EXPUNGE answered NO after the STORE of \Deleted.
 expunge_uid local INBOX "$(uid_of local INBOX "first 3")"
 refusing remote "UID EXPUNGE" 1 NO
-run_refused "remote(INBOX)" "$NO_TEXT"
+run_refused "remote(INBOX): " "$NO_TEXT"
 assert_eq "$(count_messages remote INBOX)" 9 "messages on the remote after the refused expunge"
 sync_ok
 assert_eq "$(count_messages remote INBOX)" 8 "messages on the remote, once accepted"
@@ -67,7 +73,7 @@ assert_same_content 8
 # batches accepted are not appended again, the refused one is.
 append_messages local INBOX 600 "local new"
 refusing remote "APPEND" 2 NO
-run_refused "remote(INBOX)" "$NO_TEXT"
+run_refused "remote(INBOX): " "$NO_TEXT"
 before=$(count_messages remote INBOX)
 [ "$before" -gt 8 ] && [ "$before" -lt 608 ] || fail "the remote holds $before messages: the refusal did not come between accepted APPENDs"
 # The APPENDs after the refused one ran too: all were answered before the
@@ -82,7 +88,7 @@ assert_eq "$(mapping_count)" 608 "mapping rows"
 # 4. The other way, into the local server, answered BAD.
 append_messages remote INBOX 600 "remote new"
 refusing local "APPEND" 2 BAD
-run_refused "local(INBOX)" "$BAD_TEXT"
+run_refused "local(INBOX): " "$BAD_TEXT"
 assert_eq "$(mapping_count)" "$(count_messages local INBOX)" "mapping rows after the refused APPEND"
 sync_ok
 assert_same_content 1208
