@@ -97,29 +97,9 @@ async::Task<Result<void>> check_select(SyncSide& side, SentSelect& sent) {
     co_return ok();
 }
 
-async::Task<Result<void>> fetch_flags(SyncSide& side, const std::vector<Uid>& uids) {
-    SentSelect select = reselect_if_needed(side);
-    std::vector<imap::PendingCommand> pending;
-    for (const std::string& set : compact_set_chunks(uids))
-        pending.push_back(side.connection->send(
-            std::move(imap::Command("UID FETCH").raw(set).raw("(MODSEQ FLAGS)"))));
-    INTERIMAP_CO_TRY(co_await check_select(side, select));
-    for (auto& p : pending) {
-        auto done = expect_ok(co_await p, side, "UID FETCH failed");
-        if (!done)
-            co_return Fail(std::move(done).error());
-    }
-    co_return ok();
-}
-
-namespace {
-
-/// Sends `verb SET tail` for each of `sets` (after a SELECT if needed), all
-/// before the first answer is awaited, then awaits every one; response codes
-/// go to the selected mailbox. The completions, or the first failure.
 async::Task<Result<std::vector<imap::Completion>>>
 send_per_set(SyncSide& side, const std::vector<std::string>& sets, const char* verb,
-             const char* tail, const char* what) {
+             const char* tail, const char* what, const imap::CommandOptions& options) {
     SentSelect select = reselect_if_needed(side);
     std::vector<imap::PendingCommand> pending;
     for (const std::string& set : sets) {
@@ -127,7 +107,7 @@ send_per_set(SyncSide& side, const std::vector<std::string>& sets, const char* v
         command.raw(set);
         if (tail)
             command.raw(tail);
-        pending.push_back(side.connection->send(std::move(command)));
+        pending.push_back(side.connection->send(std::move(command), options));
     }
     auto failure = co_await check_select(side, select);
     std::vector<imap::Completion> completions;
@@ -147,7 +127,14 @@ send_per_set(SyncSide& side, const std::vector<std::string>& sets, const char* v
     co_return completions;
 }
 
-} // namespace
+async::Task<Result<void>> fetch_flags(SyncSide& side, const std::vector<Uid>& uids) {
+    const std::vector<std::string> sets = compact_set_chunks(uids);
+    auto fetched = co_await send_per_set(side, sets, "UID FETCH", "(MODSEQ FLAGS)",
+                                         "UID FETCH failed", imap::CommandOptions{});
+    if (!fetched)
+        co_return Fail(std::move(fetched).error());
+    co_return ok();
+}
 
 async::Task<Result<void>> remove_messages(SyncSide& side, const std::vector<Uid>& uids,
                                           Logger& logger) {
@@ -160,11 +147,11 @@ async::Task<Result<void>> remove_messages(SyncSide& side, const std::vector<Uid>
     // mailbox, and only when something is removed. Another mailbox's
     // commands may go in between: each step SELECTs again if need be.
     auto stored = co_await send_per_set(side, sets, "UID STORE", "+FLAGS.SILENT (\\Deleted)",
-                                        "Couldn't remove messages");
+                                        "Couldn't remove messages", imap::CommandOptions{});
     if (!stored)
         co_return Fail(std::move(stored).error());
-    auto expunged =
-        co_await send_per_set(side, sets, "UID EXPUNGE", nullptr, "Couldn't remove messages");
+    auto expunged = co_await send_per_set(side, sets, "UID EXPUNGE", nullptr,
+                                          "Couldn't remove messages", imap::CommandOptions{});
     if (!expunged)
         co_return Fail(std::move(expunged).error());
     // RFC 7162 3.2.10 wants HIGHESTMODSEQ in the UID EXPUNGE's OK; Dovecot

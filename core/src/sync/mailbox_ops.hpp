@@ -52,6 +52,15 @@ SentSelect reselect(SyncSide& side);
 /// its UIDVALIDITY did not change since we last selected it.
 async::Task<Result<void>> check_select(SyncSide& side, SentSelect& sent);
 
+/// Sends `verb SET tail` for each of `sets` with `options` (after a SELECT
+/// if needed), all before the first answer is awaited, then awaits every
+/// one, whatever happens: until a command completes, its answers go to the
+/// handlers in `options`. Response codes go to the selected mailbox. The
+/// completions, or the first failure (`what`: the error's wording).
+async::Task<Result<std::vector<imap::Completion>>>
+send_per_set(SyncSide& side, const std::vector<std::string>& sets, const char* verb,
+             const char* tail, const char* what, const imap::CommandOptions& options);
+
 /// UID FETCH (MODSEQ FLAGS) of `uids`: the answers land in the selected
 /// mailbox's pending flag updates.
 async::Task<Result<void>> fetch_flags(SyncSide& side, const std::vector<Uid>& uids);

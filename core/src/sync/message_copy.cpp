@@ -129,20 +129,11 @@ message_sizes(SyncSide& source, const std::vector<std::string>& sets) {
         else
             source.selected->handle(r);
     };
-    SentSelect select = reselect_if_needed(source);
-    std::vector<imap::PendingCommand> pending;
-    for (const std::string& set : sets)
-        pending.push_back(source.connection->send(
-            std::move(imap::Command("UID FETCH").raw(set).raw("(RFC822.SIZE)")), opts));
     // Every FETCH is awaited: until it completes, its answers come here.
-    auto failure = co_await check_select(source, select);
-    for (auto& p : pending) {
-        auto done = expect_ok(co_await p, source, "UID FETCH failed");
-        if (!done && failure)
-            failure = Fail(std::move(done).error());
-    }
-    if (!failure)
-        co_return Fail(std::move(failure).error());
+    auto fetched =
+        co_await send_per_set(source, sets, "UID FETCH", "(RFC822.SIZE)", "UID FETCH failed", opts);
+    if (!fetched)
+        co_return Fail(std::move(fetched).error());
     std::sort(sizes.begin(), sizes.end());
     co_return sizes;
 }

@@ -48,19 +48,12 @@ async::Task<Result<void>> fetch_each(SyncSide& side, const std::vector<std::stri
         if (items != Items::uid_flags && f->flags)
             side.selected->handle(r);
     };
-    SentSelect select = reselect_if_needed(side);
-    std::vector<imap::PendingCommand> pending;
-    for (const std::string& set : sets)
-        pending.push_back(side.connection->send(
-            std::move(imap::Command("UID FETCH").raw(set).raw(items_text(items))), opts));
     // Every FETCH is awaited: until it completes, its answers go to `take`.
-    auto failure = co_await check_select(side, select);
-    for (auto& p : pending) {
-        auto done = expect_ok(co_await p, side, "UID FETCH failed");
-        if (!done && failure)
-            failure = Fail(std::move(done).error());
-    }
-    co_return failure;
+    auto fetched =
+        co_await send_per_set(side, sets, "UID FETCH", items_text(items), "UID FETCH failed", opts);
+    if (!fetched)
+        co_return Fail(std::move(fetched).error());
+    co_return ok();
 }
 
 /// Finds on `target` the copies listed in `pending` (all for that target).
