@@ -1,5 +1,6 @@
 #!/bin/bash
-# A server that answers NO or BAD to a UID STORE, a UID EXPUNGE or an APPEND:
+# A server that answers NO or BAD to a UID STORE, a UID EXPUNGE, an APPEND or
+# the UID FETCH of a copy's bodies:
 # the run stops with one error line naming the server, the mailbox and the
 # server's answer, and a non-zero exit; APPENDs pipelined after a refused one
 # are answered and mapped before the run ends; the next run (the server
@@ -94,3 +95,14 @@ sync_ok
 assert_same_content 1208
 assert_eq "$(count_duplicates local)" 0 "duplicates on the local server"
 assert_eq "$(mapping_count)" 1208 "mapping rows"
+
+# 5. The source refuses the UID FETCH of the bodies: nothing is appended,
+# the run fails on it, and the next run copies every message once.
+append_messages remote INBOX 300 "fetched later"
+refusing remote "UID FETCH" 1 NO
+run_refused "remote(INBOX): " "$NO_TEXT"
+assert_eq "$(count_messages local INBOX)" 1208 "messages on the local server after the refused FETCH"
+sync_ok
+assert_same_content 1508
+assert_eq "$(count_duplicates local)" 0 "duplicates on the local server"
+assert_eq "$(mapping_count)" 1508 "mapping rows"
