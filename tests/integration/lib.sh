@@ -18,6 +18,9 @@ run_exit_commands() {
     if [ $status -ne 0 ]; then echo "FAILED (work directory kept: $WORKDIR)" >&2; else rm -rf "$WORKDIR"; fi
 }
 trap run_exit_commands EXIT
+# A command that stops the script through set -e says which it was (a bare
+# "FAILED" from CI is otherwise all there is to go on).
+trap 'echo "FAIL: line $LINENO: exit status $? from: $BASH_COMMAND" >&2' ERR
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
 

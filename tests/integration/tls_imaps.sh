@@ -9,7 +9,7 @@
 # same plugin.
 . "$(dirname "$0")/lib.sh"
 
-"$INTERIMAP" --version | grep -q '^  tls (transport): ' || fail "--version lists no tls plugin"
+grep -q '^  tls (transport): ' <<<"$("$INTERIMAP" --version)" || fail "--version lists no tls plugin"
 
 # Two free ports on 127.0.0.1: imaps, and imap with STARTTLS.
 port=$(free_port)

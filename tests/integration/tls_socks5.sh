@@ -8,7 +8,7 @@
 # credentials stay out of the output.
 . "$(dirname "$0")/lib.sh"
 
-"$INTERIMAP" --version | grep -q '^  tls (transport): ' || fail "--version lists no tls plugin"
+grep -q '^  tls (transport): ' <<<"$("$INTERIMAP" --version)" || fail "--version lists no tls plugin"
 
 # imaps on $port; imap with STARTTLS on $daemon_port.
 port=$(free_port)

@@ -11,7 +11,7 @@ command -v systemd-analyze >/dev/null || fail "systemd-analyze is not installed"
 install_programs
 units=$(find "$work/prefix" -name '*.service' | sort)
 [ -n "$units" ] || fail "no unit installed"
-prefix_bin=$(grep -h '^ExecStart=' $units | head -1 | sed 's|^ExecStart=\(.*\)/[^/ ]* .*|\1|')
+prefix_bin=$(grep -h '^ExecStart=' $units | sed -n '1s|^ExecStart=\(.*\)/[^/ ]* .*|\1|p')
 mkdir "$work/units" "$work/runtime"
 chmod 0700 "$work/runtime"
 for unit in $units; do

@@ -109,7 +109,7 @@ run_killed() {
     status=0
     wait "$pid" 2>/dev/null || status=$?
     # (Zombies do not count: they wait for init to reap them.)
-    while ps -o stat= -g "$pid" | grep -qv "^Z"; do
+    while grep -qv "^Z" <<<"$(ps -o stat= -g "$pid")"; do
         sleep 0.05
         waited=$((waited + 1))
         [ "$waited" -lt 400 ] || fail "the tunnels of a killed run are still there after 20 s"
