@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake pkg-config clang libclang-rt-14-dev
-    libboost-dev libboost-program-options-dev libboost-filesystem-dev
+    libboost-dev libboost-program-options-dev
     libsqlite3-dev libssl-dev zlib1g-dev libpcre2-dev libgtest-dev libgmock-dev
     dovecot-imapd dovecot-lmtpd interimap pullimap sqlite3 perl procps openssl microsocks
     python3 python3-aiosmtpd man-db groff-base

@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 packages=(build-essential cmake pkg-config libboost-dev libboost-program-options-dev
-    libboost-filesystem-dev libsqlite3-dev libssl-dev zlib1g-dev libpcre2-dev
+    libsqlite3-dev libssl-dev zlib1g-dev libpcre2-dev
     libgtest-dev libgmock-dev dovecot-imapd sqlite3)
 missing=()
 for p in "${packages[@]}"; do
