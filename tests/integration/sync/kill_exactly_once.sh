@@ -108,8 +108,9 @@ run_killed() {
     kill -KILL "$pid" 2>/dev/null || true
     status=0
     wait "$pid" 2>/dev/null || status=$?
-    # (Zombies do not count: they wait for init to reap them.)
-    while grep -qv "^Z" <<<"$(ps -o stat= -g "$pid")"; do
+    # (Zombies do not count: they wait for init to reap them. Nothing left
+    # at all is an empty line here, which must end the loop too.)
+    while grep -q '^ *[^Z ]' <<<"$(ps -o stat= -g "$pid")"; do
         sleep 0.05
         waited=$((waited + 1))
         [ "$waited" -lt 400 ] || fail "the tunnels of a killed run are still there after 20 s"
