@@ -13,13 +13,21 @@ class Sink:
     async def handle_DATA(self, server, session, envelope):
         global count
         count += 1
-        with open(os.path.join(directory, "%d.eml" % count), "wb") as f:
-            f.write(envelope.original_content)
-        with open(os.path.join(directory, "%d.env" % count), "w") as f:
-            f.write(envelope.mail_from + "\n" + "\n".join(envelope.rcpt_tos) + "\n")
+        # Each file appears whole (written aside, then renamed): a test that
+        # sees N.eml reads all of it, and its envelope is there already.
+        def publish(name, data):
+            path = os.path.join(directory, name)
+            with open(path + ".tmp", "wb") as f:
+                f.write(data)
+            os.rename(path + ".tmp", path)
+        envelope_text = envelope.mail_from + "\n" + "\n".join(envelope.rcpt_tos) + "\n"
+        publish("%d.env" % count, envelope_text.encode())
+        publish("%d.eml" % count, envelope.original_content)
         return "250 2.0.0 Ok: queued"
 
-controller = Controller(Sink(), hostname="127.0.0.1", port=port)
+# aiosmtpd gives up after 1 s by default when its thread is slow to start,
+# which a loaded test machine can take.
+controller = Controller(Sink(), hostname="127.0.0.1", port=port, ready_timeout=30)
 controller.start()
 open(os.path.join(directory, "ready"), "w").close()
 stop = threading.Event()

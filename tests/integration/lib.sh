@@ -103,11 +103,13 @@ write_config() {
 # db_query DB SQL: run a query with sqlite3.
 db_query() { sqlite3 "$1" "$2"; }
 
-# wait_for SECONDS COMMAND...: until COMMAND succeeds, or fails after SECONDS.
+# wait_for SECONDS COMMAND...: until COMMAND succeeds, or fails after SECONDS
+# (whole seconds of the clock, not of bash's $SECONDS, which would cut the
+# first one short).
 wait_for() {
-    local deadline=$((SECONDS + $1)); shift
+    local deadline=$(($(date +%s%N) + $1 * 1000000000)); shift
     until "$@"; do
-        [ $SECONDS -lt $deadline ] || return 1
+        [ "$(date +%s%N)" -lt "$deadline" ] || return 1
         sleep 0.2
     done
 }
@@ -120,9 +122,11 @@ assert_not_contains() { ! grep -qF -- "$2" <<<"$1" || fail "${3:-unexpected text
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # free_port [TAKEN...]: a port on 127.0.0.1 where nothing listens, none of TAKEN.
+# Below Linux's ephemeral range (32768 and up), where another test's outgoing
+# connection could be holding it by the time the server binds.
 free_port() {
     local candidate taken
-    for candidate in $(shuf -i 20000-40000 -n 50); do
+    for candidate in $(shuf -i 10000-32767 -n 50); do
         for taken in "$@"; do [ "$candidate" != "$taken" ] || continue 2; done
         port_open "$candidate" || { echo "$candidate"; return; }
     done
@@ -184,7 +188,8 @@ CONF
 start_dovecot_daemon() {
     [ "$(id -u)" = 0 ] || fail "this test starts a Dovecot daemon and must run as root"
     local d="$WORKDIR/$1"
-    [ -n "${daemon_port:-}" ] || daemon_port=$(free_port)
+    [ -n "${daemon_port:-}" ] ||
+        daemon_port=$(free_port "${lmtp_port:-}" "${smtp_port:-}" "${proxy_port:-}")
     dovecot_daemon_conf "$@"
     dovecot -c "$d/dovecot.conf" || fail "dovecot did not start: $(cat "$d/dovecot.log" 2>/dev/null)"
     on_exit "kill \"\$(cat '$d/run/master.pid' 2>/dev/null)\" 2>/dev/null"

@@ -7,29 +7,25 @@
 new_store local / maildir
 new_store remote . maildir
 db="$WORKDIR/state.db"
-# The first instance's local tunnel waits 8 s before serving: it holds the
-# database lock meanwhile. A second instance that waited for the lock would
-# take about that long; one that gives up at once takes well under 5 s even
-# on a loaded machine (Perl's start-up included).
+# The first instance's local tunnel marks that it started, then waits 8 s
+# before serving. Both programs lock the database before they start a tunnel,
+# so from the mark on the first instance holds the lock. A second instance
+# that waited for the lock would take about 8 s; one that gives up at once
+# takes well under 5 s even on a loaded machine (Perl's start-up included).
 write_config "$WORKDIR/slow.conf" "database = $db"
-sed -i "0,/^command = /s|^command = \(.*\)|command = sh -c 'sleep 8; exec \1'|" "$WORKDIR/slow.conf"
+sed -i "0,/^command = /s|^command = \(.*\)|command = sh -c 'touch $WORKDIR/started; sleep 8; exec \1'|" "$WORKDIR/slow.conf"
 # The second instance's tunnel would leave a marker if it ever ran.
 write_config "$WORKDIR/marker.conf" "database = $db"
 sed -i "s|^command = \(.*\)|command = sh -c 'touch $WORKDIR/marker; exec \1'|" "$WORKDIR/marker.conf"
 
-wait_for_db() {
-    for _ in $(seq 50); do [ -s "$db" ] && return 0; sleep 0.1; done
-    fail "the first instance did not create the database"
-}
-
 # check_second_fails FIRST_PROGRAM SECOND_PROGRAM EXPECTED_TEXT
 check_second_fails() {
     local first=$1 second=$2 expected=$3
-    rm -f "$WORKDIR/marker"
+    rm -f "$WORKDIR/marker" "$WORKDIR/started"
     "$first" --config="$WORKDIR/slow.conf" >"$WORKDIR/first.log" 2>&1 &
     local pid=$!
-    wait_for_db
-    sleep 0.5
+    wait_for 30 test -e "$WORKDIR/started" ||
+        fail "$first did not start its tunnel: $(cat "$WORKDIR/first.log")"
     local start end out status=0
     start=$(date +%s%N)
     out=$("$second" --config="$WORKDIR/marker.conf" 2>&1) || status=$?

@@ -14,7 +14,12 @@ for store in local remote; do
     echo "mailbox_idle_check_interval = 1 secs" >>"$WORKDIR/$store/dovecot.conf"
 done
 
-count() { doveadm_on "$1" search mailbox "$2" all 2>/dev/null | wc -l; }
+# count STORE MAILBOX: its messages; nothing, and failure, if it does not exist.
+count() {
+    local found
+    found=$(doveadm_on "$1" search mailbox "$2" all 2>/dev/null) || return 1
+    grep -c . <<<"$found" || true
+}
 has() { [ "$(count "$1" "$2")" = "$3" ]; }
 flags() { doveadm_on "$1" fetch flags mailbox "$2" all 2>/dev/null | tr '\n' ' '; }
 flagged() { grep -q Flagged <<<"$(flags "$1" "$2")"; }

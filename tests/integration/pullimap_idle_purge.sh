@@ -9,6 +9,9 @@
 : "${PULLIMAP:?PULLIMAP must point to the pullimap binary}"
 
 new_store remote
+# A message delivered during IDLE is noticed at once through inotify, or at
+# Dovecot's next check (every 30 s by default) where inotify is short.
+echo "mailbox_idle_check_interval = 1 secs" >>"$WORKDIR/remote/dovecot.conf"
 for i in 1 2; do add_message remote INBOX "before idle $i"; done
 start_smtp_sink
 pullimap_config acct "deliver-method = smtp:[127.0.0.1]:$smtp_port" "deliver-rcpt = bob@example.net"

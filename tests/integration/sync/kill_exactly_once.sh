@@ -102,9 +102,15 @@ run_killed() {
     local pid pgid status waited=0
     setsid "$INTERIMAP" --config="$CONF" ${RUN_ARGS:-} >>"$WORKDIR/runs.log" 2>&1 &
     pid=$!
+    # The delay counts from the moment the run has its own process group (on
+    # a loaded machine the shell's child may take a while to get there).
+    until pgid=$(ps -o pgid= -p "$pid" | tr -d " "); [ -z "$pgid" ] || [ "$pgid" = "$pid" ]; do
+        sleep 0.01
+        waited=$((waited + 1))
+        [ "$waited" -lt 1000 ] || fail "setsid did not make the run a process group of its own"
+    done
+    waited=0
     sleep "$1"
-    pgid=$(ps -o pgid= -p "$pid" | tr -d " ")
-    [ -z "$pgid" ] || [ "$pgid" = "$pid" ] || fail "setsid did not make the run a process group of its own"
     kill -KILL "$pid" 2>/dev/null || true
     status=0
     wait "$pid" 2>/dev/null || status=$?
