@@ -129,10 +129,8 @@ send_per_set(SyncSide& side, const std::vector<std::string>& sets, const char* v
 
 async::Task<Result<void>> fetch_flags(SyncSide& side, const std::vector<Uid>& uids) {
     const std::vector<std::string> sets = compact_set_chunks(uids);
-    auto fetched = co_await send_per_set(side, sets, "UID FETCH", "(MODSEQ FLAGS)",
-                                         "UID FETCH failed", imap::CommandOptions{});
-    if (!fetched)
-        co_return Fail(std::move(fetched).error());
+    INTERIMAP_CO_TRY(
+        co_await send_per_set(side, sets, "UID FETCH", "(MODSEQ FLAGS)", "UID FETCH failed"));
     co_return ok();
 }
 
@@ -146,12 +144,10 @@ async::Task<Result<void>> remove_messages(SyncSide& side, const std::vector<Uid>
     // the flag missing and leaves the message. One round trip more, per
     // mailbox, and only when something is removed. Another mailbox's
     // commands may go in between: each step SELECTs again if need be.
-    auto stored = co_await send_per_set(side, sets, "UID STORE", "+FLAGS.SILENT (\\Deleted)",
-                                        "Couldn't remove messages", imap::CommandOptions{});
-    if (!stored)
-        co_return Fail(std::move(stored).error());
-    auto expunged = co_await send_per_set(side, sets, "UID EXPUNGE", nullptr,
-                                          "Couldn't remove messages", imap::CommandOptions{});
+    INTERIMAP_CO_TRY(co_await send_per_set(side, sets, "UID STORE", "+FLAGS.SILENT (\\Deleted)",
+                                           "Couldn't remove messages"));
+    auto expunged =
+        co_await send_per_set(side, sets, "UID EXPUNGE", nullptr, "Couldn't remove messages");
     if (!expunged)
         co_return Fail(std::move(expunged).error());
     // RFC 7162 3.2.10 wants HIGHESTMODSEQ in the UID EXPUNGE's OK; Dovecot

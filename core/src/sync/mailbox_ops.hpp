@@ -59,7 +59,7 @@ async::Task<Result<void>> check_select(SyncSide& side, SentSelect& sent);
 /// completions, or the first failure (`what`: the error's wording).
 async::Task<Result<std::vector<imap::Completion>>>
 send_per_set(SyncSide& side, const std::vector<std::string>& sets, const char* verb,
-             const char* tail, const char* what, const imap::CommandOptions& options);
+             const char* tail, const char* what, const imap::CommandOptions& options = {});
 
 /// UID FETCH (MODSEQ FLAGS) of `uids`: the answers land in the selected
 /// mailbox's pending flag updates.

@@ -49,10 +49,8 @@ async::Task<Result<void>> fetch_each(SyncSide& side, const std::vector<std::stri
             side.selected->handle(r);
     };
     // Every FETCH is awaited: until it completes, its answers go to `take`.
-    auto fetched =
-        co_await send_per_set(side, sets, "UID FETCH", items_text(items), "UID FETCH failed", opts);
-    if (!fetched)
-        co_return Fail(std::move(fetched).error());
+    INTERIMAP_CO_TRY(co_await send_per_set(side, sets, "UID FETCH", items_text(items),
+                                           "UID FETCH failed", opts));
     co_return ok();
 }
 
