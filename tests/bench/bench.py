@@ -5,8 +5,9 @@ See README.md beside this file. Two Dovecot stores per setup (remote mdbox
 filled with deterministic random mail, local maildir empty); each program, in
 turn, from the same pristine copy, runs four phases: initial copy, no-op
 rerun, 10 % of the messages re-flagged on each side, 5 % new messages on each
-side; five timed runs, as the no-op is timed twice: at once after the initial copy (for
-information), then on settled stores like the phases after it (see settle()).
+side; five timed runs, as the no-op is timed twice: at once after the initial
+copy (for information), then on settled stores like the phases after it (see
+settle()).
 After each run but the initial copy, both stores are checked against what
 the phase must produce, so a fast but wrong run cannot pass for a result.
 """
@@ -226,8 +227,7 @@ class Bench:
             log("== %s: %d mailboxes x %d messages, %d rounds" % (
                 setup.title, setup.mailboxes, setup.per_mailbox, self.args.rounds))
             content, messages, prep = self.generate(setup)
-            extras = ([p + " floor" for p in NOOP_PHASES]
-                      + [p + " catching up" for p in PHASES if p in SETTLED_PHASES])
+            extras = [p + " floor" for p in NOOP_PHASES] + ["no-op catching up"]
             samples = {name: {phase: [] for phase in PHASES + extras} for name, _ in self.programs}
             floors = []
             for round_no in range(1, self.args.rounds + 1):
